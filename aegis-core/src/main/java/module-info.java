@@ -1,0 +1,11 @@
+/**
+ * Shared primitives of Aegis: key rings with rotation, JWT sign/verify (RFC 7515/7519 with the RFC 8725
+ * rules), AEAD and envelope encryption, Argon2id password hashing, secure identifiers. No I/O.
+ */
+module dev.aegis.core {
+    requires com.nimbusds.jose.jwt;
+    requires com.google.crypto.tink; // Nimbus signs and verifies Ed25519 through Tink
+    requires org.bouncycastle.provider; // Argon2id
+    requires com.amazon.corretto.crypto.provider;
+    requires org.slf4j;
+}
