@@ -112,7 +112,7 @@ public final class EnvelopeCipher {
         }
     }
 
-    private static byte[] wrapContext(byte[] ciphertext) {
+    static byte[] wrapContext(byte[] ciphertext) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(WRAP_CONTEXT);
