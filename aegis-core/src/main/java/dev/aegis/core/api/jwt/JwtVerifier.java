@@ -95,23 +95,15 @@ public final class JwtVerifier {
         if (n > maxTokenBytes) {
             return reject(TokenError.TOO_LARGE, "token longer than " + maxTokenBytes + " bytes");
         }
-        int dot1 = -1;
-        int dot2 = -1;
-        for (int i = 0; i < n; i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
-                if (dot1 < 0) {
-                    dot1 = i;
-                } else if (dot2 < 0) {
-                    dot2 = i;
-                } else {
-                    return reject(TokenError.MALFORMED, "not a JWS compact serialization: more than three parts");
-                }
-            } else if (!isBase64Url(c)) {
-                return reject(TokenError.MALFORMED, "character outside the base64url alphabet (RFC 7515 §2)");
-            }
+        long dots = dotPositions(token);
+        if (dots < 0) {
+            return reject(TokenError.MALFORMED, dots == BAD_CHARACTER
+                    ? "character outside the base64url alphabet (RFC 7515 §2)"
+                    : "not a JWS compact serialization: not three parts (RFC 7515 §7.1)");
         }
-        if (dot2 < 0 || dot1 == 0 || dot2 == dot1 + 1) {
+        int dot1 = (int) (dots >>> 32);
+        int dot2 = (int) dots;
+        if (dot1 == 0 || dot2 == dot1 + 1) {
             return reject(TokenError.MALFORMED, "not a JWS compact serialization: empty or missing part");
         }
         Object header = header(token.substring(0, dot1));
@@ -146,6 +138,34 @@ public final class JwtVerifier {
             return claimRejection;
         }
         return new TokenCheck.Valid(new JwtClaims(claims), h.kid());
+    }
+
+    private static final long BAD_CHARACTER = -1;
+    private static final long NOT_THREE_PARTS = -2;
+
+    /**
+     * One pass over the token: only base64url characters and exactly two dots (RFC 7515 §7.1).
+     *
+     * @return {@code (dot1 << 32) | dot2}, or {@link #BAD_CHARACTER} / {@link #NOT_THREE_PARTS}
+     */
+    private static long dotPositions(String token) {
+        int dot1 = -1;
+        int dot2 = -1;
+        for (int i = 0, n = token.length(); i < n; i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (dot1 < 0) {
+                    dot1 = i;
+                } else if (dot2 < 0) {
+                    dot2 = i;
+                } else {
+                    return NOT_THREE_PARTS;
+                }
+            } else if (!isBase64Url(c)) {
+                return BAD_CHARACTER;
+            }
+        }
+        return dot2 < 0 ? NOT_THREE_PARTS : ((long) dot1 << 32) | dot2;
     }
 
     private static boolean signatureValid(VerificationKey key, JWSHeader header, String token, int dot2) {
