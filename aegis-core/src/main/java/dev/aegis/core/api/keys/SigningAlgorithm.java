@@ -1,7 +1,5 @@
 package dev.aegis.core.api.keys;
 
-import java.util.Objects;
-
 /**
  * The JWS algorithms Aegis signs and verifies with (RFC 7518 §3.1, RFC 8037 §3.1). Only asymmetric algorithms:
  * Aegis holds no shared MAC keys, so an {@code HS*} token can only be an algorithm-confusion attack
@@ -69,10 +67,5 @@ public enum SigningAlgorithm {
      */
     public static SigningAlgorithm findOrNull(String joseName) {
         return findByJoseName(joseName);
-    }
-
-    @Override
-    public String toString() {
-        return Objects.requireNonNull(joseName);
     }
 }
