@@ -4,7 +4,7 @@ package dev.aegis.audit.api;
  * What {@link AuditLog#record(AuditEvent)} does when the audit trail cannot be written.
  *
  * <p>Whatever the mode, a failure is never silently dropped: it is either thrown or counted in
- * {@link AuditStats} and logged.
+ * {@link AuditStats} and logged. Immutable.
  */
 public enum AuditFailureMode {
     /**

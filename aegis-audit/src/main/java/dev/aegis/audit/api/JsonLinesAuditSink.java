@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * output, for shipping to ELK or Loki. Each line carries the record's {@code seq}, event fields,
  * {@code prevHash} and {@code hash}, so {@link AuditVerifier#verifyJsonLines(Path)} can check a file on its own.
  *
- * <p>A batch is written with one write call and, for files, forced to disk ({@code fsync} of the data) before
+ * <p>A batch is appended to a file with one write and forced to disk ({@code fsync} of the data) before
  * {@link #write} returns, so a fail-closed caller is acknowledged only after its line is durable. Standard output
  * is written through the raw file descriptor (not {@link System#out}, which swallows I/O errors), so a closed
  * pipe fails the batch instead of losing it.
@@ -87,21 +87,24 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
     @Override
     public void write(List<AuditRecord> batch) throws IOException {
-        StringBuilder text = new StringBuilder(batch.size() * 512);
-        for (AuditRecord record : batch) {
-            text.append(AuditJsonLine.encode(record)).append('\n');
-        }
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {
             if (channel != null) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                StringBuilder text = new StringBuilder(batch.size() * 512);
+                for (AuditRecord record : batch) {
+                    text.append(AuditJsonLine.encode(record)).append('\n');
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
                 channel.force(false);
             } else {
-                stream.write(bytes);
+                // One write per line: standard output is usually a pipe shared with the JSON logs, and a write
+                // of at most PIPE_BUF bytes (4 KiB on Linux; a typical line is far smaller) is never interleaved.
+                for (AuditRecord record : batch) {
+                    stream.write((AuditJsonLine.encode(record) + "\n").getBytes(StandardCharsets.UTF_8));
+                }
                 stream.flush();
             }
         } finally {

@@ -147,6 +147,32 @@ class AuditFailureModeTest {
         assertEquals(100, log.stats().recorded());
     }
 
+    @Test
+    void checkpointIsSignedAfterTheIntervalEvenWithFewRecords() throws Exception {
+        java.util.concurrent.atomic.AtomicLong signedAt = new java.util.concurrent.atomic.AtomicLong();
+        AuditSettings settings = CLOSED.withCheckpoints(1_000, Duration.ofSeconds(1));
+        try (AuditLog log = AuditLog.startWith(settings, new InMemoryChain(), last -> signedAt.set(last.sequence()),
+                List.of(), new HmacFingerprint(SecretBytes.random(32)))) {
+            log.record(event());
+            log.record(event());
+            waitFor(() -> log.stats().checkpoints() == 1);
+            assertEquals(2, signedAt.get());
+        }
+    }
+
+    @Test
+    void stdoutStyleStreamSinkWritesOneLinePerRecord() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (JsonLinesAuditSink sink = JsonLinesAuditSink.to(out, "memory");
+             AuditLog log = start(CLOSED, new InMemoryChain(), sink)) {
+            log.record(event());
+            log.record(event());
+        }
+        String[] lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length);
+        assertTrue(lines[1].startsWith("{\"seq\":2,"), lines[1]);
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
