@@ -49,8 +49,11 @@ class MigrationScriptsTest {
         List<URL> urls = new ArrayList<>(List.of(foreignJar.toUri().toURL(), storeJar.toUri().toURL()));
         for (String entry : testClassPath()) {
             Path p = Path.of(entry).toAbsolutePath();
-            if (entry.endsWith(".jar") && !p.startsWith(classesDirectory().getParent())) {
-                urls.add(p.toUri().toURL()); // the dependencies, all jars; not target/classes or test-classes
+            // The dependencies, all jars; not target/classes or test-classes. Logback stays out: without our
+            // logback-test.xml it would log at DEBUG; SLF4J falls back to its no-op logger.
+            if (entry.endsWith(".jar") && !p.startsWith(classesDirectory().getParent())
+                    && !p.getFileName().toString().startsWith("logback-")) {
+                urls.add(p.toUri().toURL());
             }
         }
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
