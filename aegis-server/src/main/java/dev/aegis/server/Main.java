@@ -1,0 +1,40 @@
+package dev.aegis.server;
+
+import dev.aegis.server.cli.AuditCommand;
+import dev.aegis.server.cli.ConfigCommand;
+import dev.aegis.server.cli.ExitCode;
+import dev.aegis.server.cli.UpCommand;
+import dev.aegis.server.cli.VersionCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code aegis} command line. Exit codes: 0 success, 1 operational failure (including a broken audit
+ * chain), 2 usage or configuration error. Errors are one line on stderr; {@code --verbose} adds the cause.
+ */
+@Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Aegis: zero-trust security platform for microservices.",
+        subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExitCodeExceptionMapper(ExitCode::forException);
+        commandLine.setExecutionExceptionHandler(ExitCode::reportFailure);
+        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE);
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: aegis up, aegis --help)");
+    }
+}

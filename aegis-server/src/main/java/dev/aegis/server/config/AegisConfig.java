@@ -1,0 +1,92 @@
+package dev.aegis.server.config;
+
+import dev.aegis.core.api.crypto.SecretBytes;
+import dev.aegis.core.api.keys.RotationPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The validated configuration of one Aegis process. Built only by {@link ConfigLoader}, so every instance has
+ * passed validation. Immutable; nothing here is null.
+ *
+ * @param dataDir        where the embedded database, root key file and audit files live
+ * @param server         the HTTP listener
+ * @param storage        embedded file database or PostgreSQL
+ * @param rootKeyFile    the root key file (default {@code <dataDir>/root.key})
+ * @param rotationPolicy the signing key schedule of the token and audit key rings
+ * @param audit          audit failure mode and sinks
+ * @param logging        log format and level
+ */
+public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
+                          RotationPolicy rotationPolicy, Audit audit, Logging logging) {
+
+    /** The HTTP listener; {@code tls} is empty when TLS is off. */
+    public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {
+    }
+
+    /**
+     * TLS for the listener, from PEM files.
+     *
+     * @param clientAuth {@code none}, {@code optional} or {@code required} (mTLS)
+     */
+    public record Tls(Path certificate, Path privateKey, Optional<Path> clientCa, ClientAuth clientAuth) {
+    }
+
+    /** Whether the listener asks for client certificates. */
+    public enum ClientAuth { NONE, OPTIONAL, REQUIRED }
+
+    /**
+     * Storage: the embedded file database under the data dir, or PostgreSQL. Holds a password, so it is a
+     * class with a redacted {@code toString}, not a record.
+     */
+    public static final class Storage {
+        private final boolean embedded;
+        private final String postgresUrl;
+        private final String postgresUser;
+        private final SecretBytes postgresPassword;
+        private final int poolSize;
+
+        Storage(boolean embedded, String postgresUrl, String postgresUser, SecretBytes postgresPassword, int poolSize) {
+            this.embedded = embedded;
+            this.postgresUrl = postgresUrl;
+            this.postgresUser = postgresUser;
+            this.postgresPassword = postgresPassword;
+            this.poolSize = poolSize;
+        }
+
+        public boolean embedded() {
+            return embedded;
+        }
+
+        public String postgresUrl() {
+            return postgresUrl;
+        }
+
+        public String postgresUser() {
+            return postgresUser;
+        }
+
+        /** The PostgreSQL password; the only accessor of it. */
+        public SecretBytes postgresPassword() {
+            return postgresPassword;
+        }
+
+        public int poolSize() {
+            return poolSize;
+        }
+
+        @Override
+        public String toString() {
+            return embedded ? "Storage[embedded]" : "Storage[postgres " + postgresUrl + " as " + postgresUser + "]";
+        }
+    }
+
+    /** @param jsonLines where JSON-lines audit records go: a file, {@code stdout}, or nowhere when empty. */
+    public record Audit(boolean failClosed, Optional<String> jsonLines, Duration recordTimeout) {
+    }
+
+    /** @param json true for JSON lines (the default), false for human-readable text. */
+    public record Logging(boolean json, String level) {
+    }
+}

@@ -1,0 +1,278 @@
+package dev.aegis.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.aegis.core.api.crypto.SecretBytes;
+import dev.aegis.core.api.keys.RotationPolicy;
+import dev.aegis.core.api.keys.SigningAlgorithm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the YAML configuration file, applies {@code AEGIS_*} environment overrides and validates every value,
+ * so a bad configuration stops start-up with a message naming the key. Precedence: defaults, then the file,
+ * then the environment, then command-line options (applied by the caller through {@code overrides}).
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads and validates a configuration.
+     *
+     * @param file        the YAML file, or empty for defaults only
+     * @param environment the process environment (only {@code AEGIS_*} variables naming known keys are read)
+     * @param overrides   key → value pairs from the command line, applied last
+     * @throws ConfigException naming the first bad key
+     */
+    public static AegisConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
+        Map<ConfigKey, String> values = new HashMap<>();
+        if (file.isPresent()) {
+            readYaml(file.get(), values);
+        }
+        for (ConfigKey key : ConfigKey.values()) {
+            String fromEnv = environment.get(key.environmentVariable());
+            if (fromEnv != null) {
+                values.put(key, fromEnv.strip());
+            }
+        }
+        for (Map.Entry<String, String> override : overrides.entrySet()) {
+            ConfigKey key = ConfigKey.find(override.getKey());
+            if (key == null) {
+                throw ConfigException.forKey(override.getKey(), "unknown configuration key");
+            }
+            values.put(key, override.getValue());
+        }
+        return new Binder(values).bind();
+    }
+
+    private static void readYaml(Path file, Map<ConfigKey, String> values) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // Jackson's message names the line and column of a syntax error; it never echoes secrets of other keys.
+            throw new ConfigException(file + ": cannot read configuration: " + firstLine(e.getMessage()));
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(file + ": the configuration must be a YAML mapping of keys");
+        }
+        flatten("", root, values);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<ConfigKey, String> values) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(path, value, values);
+                continue;
+            }
+            ConfigKey key = ConfigKey.find(path);
+            if (key == null) {
+                throw ConfigException.forKey(path, "unknown configuration key");
+            }
+            if (!value.isValueNode()) {
+                throw ConfigException.forKey(path, "must be a single value, not a list");
+            }
+            values.put(key, value.isNull() ? "" : value.asText().strip());
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Turns raw strings into typed, validated values; each failure names its key. */
+    private record Binder(Map<ConfigKey, String> values) {
+
+        AegisConfig bind() {
+            Path dataDir = path(ConfigKey.DATA_DIR);
+            AegisConfig.Server server = new AegisConfig.Server(
+                    nonBlank(ConfigKey.SERVER_HOST),
+                    integer(ConfigKey.SERVER_PORT, 0, 65535),
+                    duration(ConfigKey.SERVER_SHUTDOWN_GRACE),
+                    integer(ConfigKey.SERVER_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
+                    tls());
+            Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
+            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging());
+        }
+
+        private Optional<AegisConfig.Tls> tls() {
+            if (!bool(ConfigKey.TLS_ENABLED)) {
+                return Optional.empty();
+            }
+            Path certificate = existingFile(ConfigKey.TLS_CERTIFICATE);
+            Path privateKey = existingFile(ConfigKey.TLS_PRIVATE_KEY);
+            AegisConfig.ClientAuth clientAuth = switch (raw(ConfigKey.TLS_CLIENT_AUTH).toLowerCase(Locale.ROOT)) {
+                case "none" -> AegisConfig.ClientAuth.NONE;
+                case "optional" -> AegisConfig.ClientAuth.OPTIONAL;
+                case "required" -> AegisConfig.ClientAuth.REQUIRED;
+                default -> throw invalid(ConfigKey.TLS_CLIENT_AUTH, "must be none, optional or required");
+            };
+            Optional<Path> clientCa = raw(ConfigKey.TLS_CLIENT_CA).isEmpty()
+                    ? Optional.empty() : Optional.of(existingFile(ConfigKey.TLS_CLIENT_CA));
+            if (clientAuth != AegisConfig.ClientAuth.NONE && clientCa.isEmpty()) {
+                throw ConfigException.forKey(ConfigKey.TLS_CLIENT_CA.key,
+                        "is required when server.tls.client-auth is " + clientAuth.name().toLowerCase(Locale.ROOT));
+            }
+            return Optional.of(new AegisConfig.Tls(certificate, privateKey, clientCa, clientAuth));
+        }
+
+        private AegisConfig.Storage storage() {
+            int poolSize = integer(ConfigKey.STORAGE_POOL_SIZE, 1, 200);
+            return switch (raw(ConfigKey.STORAGE_TYPE).toLowerCase(Locale.ROOT)) {
+                case "embedded" -> new AegisConfig.Storage(true, "", "", SecretBytes.copyOf(new byte[0]), poolSize);
+                case "postgres", "postgresql" -> {
+                    String url = nonBlank(ConfigKey.POSTGRES_URL);
+                    if (!url.startsWith("jdbc:postgresql://")) {
+                        throw invalid(ConfigKey.POSTGRES_URL, "must start with jdbc:postgresql://");
+                    }
+                    SecretBytes password = SecretBytes.copyOf(raw(ConfigKey.POSTGRES_PASSWORD).getBytes(StandardCharsets.UTF_8));
+                    yield new AegisConfig.Storage(false, url, nonBlank(ConfigKey.POSTGRES_USER), password, poolSize);
+                }
+                default -> throw invalid(ConfigKey.STORAGE_TYPE, "must be embedded or postgres");
+            };
+        }
+
+        private RotationPolicy rotationPolicy() {
+            SigningAlgorithm algorithm;
+            try {
+                algorithm = SigningAlgorithm.fromJoseName(raw(ConfigKey.KEYS_ALGORITHM));
+            } catch (IllegalArgumentException e) {
+                throw invalid(ConfigKey.KEYS_ALGORITHM, "must be ES256, EdDSA or RS256");
+            }
+            Duration period = duration(ConfigKey.KEYS_ROTATION_PERIOD);
+            Duration ahead = duration(ConfigKey.KEYS_PUBLISH_AHEAD);
+            if (period.compareTo(ahead) <= 0) {
+                throw ConfigException.forKey(ConfigKey.KEYS_ROTATION_PERIOD.key, "must be longer than keys.publish-ahead");
+            }
+            return new RotationPolicy(algorithm, period, ahead, duration(ConfigKey.KEYS_MAX_TOKEN_LIFETIME),
+                    RotationPolicy.defaults().clockSkew());
+        }
+
+        private AegisConfig.Audit audit() {
+            boolean failClosed = switch (raw(ConfigKey.AUDIT_FAILURE_MODE).toLowerCase(Locale.ROOT)) {
+                case "fail-closed" -> true;
+                case "fail-open" -> false;
+                default -> throw invalid(ConfigKey.AUDIT_FAILURE_MODE, "must be fail-closed or fail-open");
+            };
+            String jsonLines = raw(ConfigKey.AUDIT_JSONL);
+            return new AegisConfig.Audit(failClosed, jsonLines.isEmpty() ? Optional.empty() : Optional.of(jsonLines),
+                    duration(ConfigKey.AUDIT_RECORD_TIMEOUT));
+        }
+
+        private AegisConfig.Logging logging() {
+            boolean json = switch (raw(ConfigKey.LOGGING_FORMAT).toLowerCase(Locale.ROOT)) {
+                case "json" -> true;
+                case "text" -> false;
+                default -> throw invalid(ConfigKey.LOGGING_FORMAT, "must be json or text");
+            };
+            String level = raw(ConfigKey.LOGGING_LEVEL).toLowerCase(Locale.ROOT);
+            return switch (level) {
+                case "error", "warn", "info", "debug", "trace" -> new AegisConfig.Logging(json, level);
+                default -> throw invalid(ConfigKey.LOGGING_LEVEL, "must be error, warn, info, debug or trace");
+            };
+        }
+
+        private String raw(ConfigKey key) {
+            return values.getOrDefault(key, key.defaultValue);
+        }
+
+        private ConfigException invalid(ConfigKey key, String rule) {
+            // Secret values are never echoed back.
+            String shown = key.secret ? "<redacted>" : "'" + raw(key) + "'";
+            return ConfigException.forKey(key.key, rule + ", got " + shown);
+        }
+
+        private String nonBlank(ConfigKey key) {
+            String value = raw(key);
+            if (value.isBlank()) {
+                throw ConfigException.forKey(key.key, "must not be empty");
+            }
+            return value;
+        }
+
+        private int integer(ConfigKey key, int min, int max) {
+            try {
+                int value = Integer.parseInt(raw(key));
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the same message as an out-of-range number
+            }
+            throw invalid(key, "must be an integer in " + min + ".." + max);
+        }
+
+        private boolean bool(ConfigKey key) {
+            return switch (raw(key).toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw invalid(key, "must be true or false");
+            };
+        }
+
+        private Path path(ConfigKey key) {
+            try {
+                return Path.of(nonBlank(key));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw invalid(key, "must be a file system path");
+            }
+        }
+
+        private Path existingFile(ConfigKey key) {
+            Path file = path(key);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw invalid(key, "must name a readable file");
+            }
+            return file;
+        }
+
+        /** Durations as {@code 30s}, {@code 15m}, {@code 12h}, {@code 30d}, or ISO-8601 ({@code PT30S}). */
+        private Duration duration(ConfigKey key) {
+            String text = raw(key).strip();
+            try {
+                Duration value;
+                if (text.startsWith("P") || text.startsWith("p")) {
+                    value = Duration.parse(text);
+                } else {
+                    long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                    value = switch (text.charAt(text.length() - 1)) {
+                        case 's' -> Duration.ofSeconds(amount);
+                        case 'm' -> Duration.ofMinutes(amount);
+                        case 'h' -> Duration.ofHours(amount);
+                        case 'd' -> Duration.ofDays(amount);
+                        default -> throw new NumberFormatException();
+                    };
+                }
+                if (!value.isNegative() && !value.isZero()) {
+                    return value;
+                }
+            } catch (RuntimeException e) {
+                // NumberFormatException, DateTimeParseException, StringIndexOutOfBounds: all "not a duration"
+            }
+            throw invalid(key, "must be a positive duration such as 30s, 15m, 12h or 30d");
+        }
+    }
+}

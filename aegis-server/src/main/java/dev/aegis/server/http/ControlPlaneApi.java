@@ -1,0 +1,164 @@
+package dev.aegis.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.audit.api.AuditDecision;
+import dev.aegis.audit.api.AuditEvent;
+import dev.aegis.audit.api.AuditLog;
+import dev.aegis.audit.api.AuditUnavailableException;
+import dev.aegis.core.api.crypto.CryptoProviders;
+import dev.aegis.core.api.keys.KeyRing;
+import dev.aegis.core.api.keys.SigningKey;
+import dev.aegis.server.runtime.BootstrapCredential;
+import dev.aegis.server.runtime.KeyRotationScheduler;
+import dev.aegis.store.api.KeyMaterialStore;
+import dev.aegis.store.api.Store;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's HTTP routes of the foundation: health, readiness, metrics, the token signing keys
+ * (JWKS, RFC 7517 §5) and the admin status. Later issues add their routes beside these.
+ */
+public final class ControlPlaneApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BEARER = "Bearer ";
+
+    private final Store store;
+    private final AuditLog audit;
+    private final KeyRotationScheduler rings;
+    private final BootstrapCredential bootstrap;
+    private final PlatformMetrics metrics;
+    private final BooleanSupplier acceptingWork;
+    private final String version;
+    private final String jwksCacheControl;
+
+    /**
+     * @param acceptingWork false once shutdown has begun, so /readyz takes the node out of load balancing
+     * @param jwksMaxAge    how long clients may cache the JWKS: shorter than the publish-ahead time of a new
+     *                      key, so every client sees a key before the first token it signs
+     */
+    public ControlPlaneApi(Store store, AuditLog audit, KeyRotationScheduler rings, BootstrapCredential bootstrap,
+                           PlatformMetrics metrics, BooleanSupplier acceptingWork, String version, Duration jwksMaxAge) {
+        this.store = store;
+        this.audit = audit;
+        this.rings = rings;
+        this.bootstrap = bootstrap;
+        this.metrics = metrics;
+        this.acceptingWork = acceptingWork;
+        this.version = version;
+        this.jwksCacheControl = "public, max-age=" + jwksMaxAge.toSeconds();
+    }
+
+    /** Registers the routes, the security headers and the problem+json fallbacks. */
+    public void register(HttpRouting.Builder routing) {
+        routing.addFilter((chain, request, response) -> {
+            response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+            response.header(HeaderNames.create("X-Frame-Options"), "DENY");
+            response.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+            chain.proceed();
+        });
+        routing.get("/healthz", (request, response) -> sendJson(response, Status.OK_200, "{\"status\":\"UP\"}"))
+                .get("/readyz", this::readiness)
+                .get("/metrics", this::prometheus)
+                .get("/.well-known/jwks.json", this::jwks)
+                .get("/admin/v1/status", this::adminStatus)
+                .any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."))
+                .error(Throwable.class, (request, response, error) -> {
+                    // Our fault, not the client's: log it with the path, answer without any detail.
+                    LOG.atError().setMessage("request failed").addKeyValue("path", request.path().path())
+                            .setCause(error).log();
+                    Problem.send(response, Status.INTERNAL_SERVER_ERROR_500, "The request could not be processed.");
+                });
+    }
+
+    private void readiness(ServerRequest request, ServerResponse response) {
+        boolean storeUp = store.healthy();
+        boolean accepting = acceptingWork.getAsBoolean();
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", storeUp && accepting ? "UP" : "DOWN");
+        body.put("store", storeUp ? "UP" : "DOWN");
+        body.put("accepting", accepting);
+        body.put("auditQueueDepth", audit.stats().queueDepth());
+        sendJson(response, storeUp && accepting ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body.toString());
+    }
+
+    private void prometheus(ServerRequest request, ServerResponse response) {
+        response.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.send(metrics.scrape());
+    }
+
+    private void jwks(ServerRequest request, ServerResponse response) {
+        response.header(HeaderNames.CACHE_CONTROL, jwksCacheControl);
+        response.header(HeaderNames.CONTENT_TYPE, "application/jwk-set+json");
+        response.send(rings.ring(KeyMaterialStore.TOKENS_RING).publicJwkSetJson());
+    }
+
+    private void adminStatus(ServerRequest request, ServerResponse response) {
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
+        String source = request.remotePeer().host();
+        boolean allowed = authorization.isPresent() && authorization.get().startsWith(BEARER)
+                && bootstrap.matches(authorization.get().substring(BEARER.length()).strip());
+        try {
+            audit.record(AuditEvent.builder("admin.authenticate")
+                    .actor(allowed ? "bootstrap-admin" : "anonymous")
+                    .resource("/admin/v1/status")
+                    .decision(allowed ? AuditDecision.ALLOW : AuditDecision.DENY)
+                    .reason(allowed ? "bootstrap credential" : authorization.isPresent() ? "invalid credential" : "no credential")
+                    .sourceAddress(source)
+                    .service("aegis-server")
+                    .build());
+        } catch (AuditUnavailableException e) {
+            // Fail-closed: an admin action that cannot be audited does not happen.
+            Problem.send(response, Status.SERVICE_UNAVAILABLE_503, "The audit trail is unavailable; try again later.");
+            return;
+        }
+        if (!allowed) {
+            // RFC 6750 §3: the challenge names the error; the body never says why a credential failed.
+            response.header(HeaderNames.WWW_AUTHENTICATE,
+                    authorization.isPresent() ? "Bearer realm=\"aegis\", error=\"invalid_token\"" : "Bearer realm=\"aegis\"");
+            Problem.send(response, Status.UNAUTHORIZED_401, "A valid administrator credential is required.");
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("version", version);
+        body.put("cryptoProvider", CryptoProviders.active());
+        body.put("schemaVersion", store.schemaVersion());
+        body.put("storage", store.dialect().name().toLowerCase(java.util.Locale.ROOT));
+        ObjectNode ringsNode = body.putObject("keyRings");
+        for (String name : new String[] {KeyMaterialStore.TOKENS_RING, KeyMaterialStore.AUDIT_RING}) {
+            ringsNode.set(name, describe(rings.ring(name)));
+        }
+        body.put("auditRecorded", audit.stats().recorded());
+        sendJson(response, Status.OK_200, body.toString());
+    }
+
+    private static ArrayNode describe(KeyRing ring) {
+        ArrayNode keys = JSON.createArrayNode();
+        for (SigningKey key : ring.keys()) {
+            ObjectNode node = keys.addObject();
+            node.put("kid", key.keyId().value());
+            node.put("algorithm", key.algorithm().joseName());
+            node.put("state", key.state().name());
+            node.put("createdAt", key.createdAt().toString());
+        }
+        return keys;
+    }
+
+    private static void sendJson(ServerResponse response, Status status, String body) {
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send(body);
+    }
+}

@@ -1,0 +1,28 @@
+/**
+ * The single Aegis distributable: CLI ({@code aegis up}, {@code aegis audit verify}, ...), configuration,
+ * and the control-plane HTTP listener. Nothing is exported: other modules never depend on the server.
+ */
+module dev.aegis.server {
+    requires dev.aegis.core;
+    requires dev.aegis.store;
+    requires dev.aegis.audit;
+    requires io.helidon.webserver;
+    requires io.helidon.common.tls;
+    requires io.helidon.http;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
+    requires org.slf4j;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
+    requires jul.to.slf4j;
+    requires jdk.unsupported; // sun.misc.Signal: graceful stop before H2's shutdown hook
+
+    // picocli instantiates and injects the command classes reflectively.
+    opens dev.aegis.server to info.picocli;
+    opens dev.aegis.server.cli to info.picocli;
+}
