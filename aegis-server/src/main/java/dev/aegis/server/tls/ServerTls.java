@@ -129,17 +129,27 @@ public final class ServerTls {
     }
 
     static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+        PrivateKeyInfo info;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
             Object parsed = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (parsed instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
+            if (parsed instanceof PrivateKeyInfo pkcs8) {
+                info = pkcs8;
+            } else if (parsed instanceof PEMKeyPair pair) {
+                // SEC1 / PKCS#1 files carry the public key too; only the private half is needed.
+                info = pair.getPrivateKeyInfo();
+            } else {
+                // Never include the file's content in the message: it is a private key.
+                throw new GeneralSecurityException(file + " does not hold an unencrypted PEM private key");
             }
-            if (parsed instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
-            }
-            // Never include the file's content in the message: it is a private key.
-            throw new GeneralSecurityException(file + " does not hold an unencrypted PEM private key");
+        }
+        return toPrivateKey(file, info);
+    }
+
+    private static PrivateKey toPrivateKey(Path file, PrivateKeyInfo info) throws GeneralSecurityException {
+        try {
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(file + ": unsupported or damaged private key");
         }
     }
 }
