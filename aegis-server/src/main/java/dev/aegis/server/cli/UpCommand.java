@@ -54,7 +54,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
     private static void printBanner(PrintStream console, AegisServer server) {
         String base = server.baseUrl();
         console.println();
-        console.println("Aegis is up (" + server.config().storage() + ", data in " + server.config().dataDir().toAbsolutePath() + ")");
+        console.println("Aegis is up (" + server.config().storage() + ", data in " + server.config().dataDir().toAbsolutePath().normalize() + ")");
         console.println("  health     " + base + "/healthz");
         console.println("  readiness  " + base + "/readyz");
         console.println("  metrics    " + base + "/metrics");
