@@ -91,7 +91,6 @@ public final class AegisServer implements AutoCloseable {
             rotation.start();
             started.add(rotation);
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
-            Optional<String> credential = bootstrap.issueIfFirstStart();
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);
             AegisServer[] self = new AegisServer[1];
@@ -99,6 +98,14 @@ public final class AegisServer implements AutoCloseable {
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
             WebServer web = webServer(config, api).start();
+            started.add(web::stop);
+            if (!web.isRunning() || web.port() <= 0) {
+                // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
+                throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + config.server().port()
+                        + " (address in use or not available)");
+            }
+            // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
+            Optional<String> credential = bootstrap.issueIfFirstStart();
             self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
@@ -146,6 +153,7 @@ public final class AegisServer implements AutoCloseable {
             closed = true;
             accepting = false;
             LOG.atInfo().setMessage("aegis stopping").log();
+            drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
             auditLifecycle("server.stop");
@@ -157,6 +165,19 @@ public final class AegisServer implements AutoCloseable {
             LOG.atInfo().setMessage("aegis stopped").log();
         } finally {
             closeLock.unlock();
+        }
+    }
+
+    /**
+     * Readiness is already DOWN; keep serving for a moment (a quarter of the grace period, at most 5 s) so load
+     * balancers that poll /readyz stop routing here before the listener refuses connections.
+     */
+    private void drainDelay() {
+        long millis = Math.min(config.server().shutdownGrace().toMillis() / 4, 5000);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -119,6 +119,25 @@ class AegisServerTest {
     }
 
     @Test
+    void aFailedStartDoesNotBurnTheBootstrapCredential() throws Exception {
+        try (java.net.ServerSocket occupied = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var config = TestServers.embeddedConfig(dataDir, java.util.Map.of("server.port", Integer.toString(occupied.getLocalPort())));
+            assertThrows(AegisServer.StartupException.class, () -> AegisServer.start(config, java.time.Clock.systemUTC()));
+        }
+        try (AegisServer server = TestServers.start(dataDir)) {
+            assertTrue(server.bootstrapCredential().isPresent(), "the credential is issued by the first start that succeeds");
+        }
+    }
+
+    @Test
+    void bearerSchemeIsCaseInsensitive() throws Exception {
+        try (AegisServer server = TestServers.start(dataDir)) {
+            String credential = server.bootstrapCredential().orElseThrow();
+            assertEquals(200, TestServers.get(server, "/admin/v1/status", "Authorization", "bearer " + credential).statusCode());
+        }
+    }
+
+    @Test
     void restartKeepsTheSameSigningKeys() throws Exception {
         String before;
         try (AegisServer server = TestServers.start(dataDir)) {

@@ -21,10 +21,11 @@ final class TestServers {
     }
 
     static AegisConfig embeddedConfig(Path dataDir, Map<String, String> extra) {
-        Map<String, String> overrides = new HashMap<>(extra);
+        Map<String, String> overrides = new HashMap<>();
         overrides.put("data-dir", dataDir.toString());
         overrides.put("server.port", "0");
         overrides.put("server.shutdown-grace", "2s");
+        overrides.putAll(extra);
         return ConfigLoader.load(Optional.empty(), Map.of(), overrides);
     }
 

@@ -75,6 +75,10 @@ public final class AuditCommand implements Runnable {
             if (config.storage().embedded() && !Files.isDirectory(config.dataDir())) {
                 throw new IllegalStateException("no data directory at " + config.dataDir().toAbsolutePath());
             }
+            if (!Files.isRegularFile(config.rootKeyFile())) {
+                // Verifying must never create key material: a new root key would seal nothing the server can open.
+                throw new IllegalStateException("no root key file at " + config.rootKeyFile().toAbsolutePath());
+            }
             CryptoProviders.installPreferred();
             StoreConfig storeConfig = config.storage().embedded()
                     ? StoreConfig.embedded(config.dataDir())

@@ -23,7 +23,9 @@ import java.util.Optional;
  * then the environment, then command-line options (applied by the caller through {@code overrides}).
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // A key written twice is a mistake to report, not a value to pick silently.
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature()));
 
     private ConfigLoader() {
     }
@@ -148,6 +150,11 @@ public final class ConfigLoader {
                     if (!url.startsWith("jdbc:postgresql://")) {
                         throw invalid(ConfigKey.POSTGRES_URL, "must start with jdbc:postgresql://");
                     }
+                    if (url.contains("@") || url.toLowerCase(Locale.ROOT).contains("password")) {
+                        // Never echo it: the URL may hold the very password it must not carry.
+                        throw ConfigException.forKey(ConfigKey.POSTGRES_URL.key,
+                                "must not contain credentials; set storage.postgres.user and storage.postgres.password");
+                    }
                     SecretBytes password = SecretBytes.copyOf(raw(ConfigKey.POSTGRES_PASSWORD).getBytes(StandardCharsets.UTF_8));
                     yield new AegisConfig.Storage(false, url, nonBlank(ConfigKey.POSTGRES_USER), password, poolSize);
                 }
@@ -167,8 +174,9 @@ public final class ConfigLoader {
             if (period.compareTo(ahead) <= 0) {
                 throw ConfigException.forKey(ConfigKey.KEYS_ROTATION_PERIOD.key, "must be longer than keys.publish-ahead");
             }
+            // Retired keys are kept for the largest skew any verifier may allow, not the signer's own.
             return new RotationPolicy(algorithm, period, ahead, duration(ConfigKey.KEYS_MAX_TOKEN_LIFETIME),
-                    RotationPolicy.defaults().clockSkew());
+                    RotationPolicy.MAX_CLOCK_SKEW);
         }
 
         private AegisConfig.Audit audit() {

@@ -108,7 +108,9 @@ public final class ControlPlaneApi {
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
         Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
         String source = request.remotePeer().host();
-        boolean allowed = authorization.isPresent() && authorization.get().startsWith(BEARER)
+        // The scheme name is case-insensitive (RFC 7235 §2.1).
+        boolean allowed = authorization.isPresent()
+                && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())
                 && bootstrap.matches(authorization.get().substring(BEARER.length()).strip());
         try {
             audit.record(AuditEvent.builder("admin.authenticate")

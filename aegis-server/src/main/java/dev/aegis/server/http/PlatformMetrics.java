@@ -45,6 +45,8 @@ public final class PlatformMetrics {
                 .description("Failed writes to an audit sink").register(registry);
         FunctionCounter.builder("aegis.audit.checkpoints", audit, a -> a.stats().checkpoints())
                 .description("Signed audit checkpoints").register(registry);
+        FunctionCounter.builder("aegis.audit.checkpoint.failures", audit, a -> a.stats().checkpointFailures())
+                .description("Audit checkpoints that could not be signed or stored").register(registry);
         Gauge.builder("aegis.audit.queue.depth", audit, a -> a.stats().queueDepth())
                 .description("Audit events waiting for the writer").register(registry);
     }

@@ -6,8 +6,9 @@ import dev.aegis.core.api.crypto.SecureIds;
 import dev.aegis.store.api.Store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.Optional;
 public final class BootstrapCredential {
     /** A visible prefix, so a leaked credential is recognisable by secret scanners. */
     public static final String PREFIX = "aegis_bootstrap_";
+    private static final String INSTALLATION_ROW = "installation";
 
     private final Store store;
     private final AuditLog audit;
@@ -39,24 +41,20 @@ public final class BootstrapCredential {
      * @return the credential in clear text, exactly once per installation; empty on every later start
      */
     public Optional<String> issueIfFirstStart() {
-        return store.inTransaction(connection -> {
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM bootstrap_credentials");
-                 ResultSet rows = count.executeQuery()) {
-                rows.next();
-                if (rows.getLong(1) > 0) {
-                    return Optional.empty();
-                }
-            }
-            String credential = PREFIX + SecureIds.token(32);
+        String credential = PREFIX + SecureIds.token(32);
+        // A fixed primary key makes the insert itself the check: when several cluster nodes start at once,
+        // exactly one row wins and only that node prints its credential.
+        int inserted = store.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO bootstrap_credentials (id, credential_hash, created_at) VALUES (?, ?, ?)")) {
-                insert.setString(1, SecureIds.newId());
+                    "INSERT INTO bootstrap_credentials (id, credential_hash, created_at) VALUES (?, ?, ?) "
+                            + "ON CONFLICT DO NOTHING")) {
+                insert.setString(1, INSTALLATION_ROW);
                 insert.setString(2, audit.fingerprint(credential));
-                insert.setTimestamp(3, Timestamp.from(clock.instant()));
-                insert.executeUpdate();
+                insert.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                return insert.executeUpdate();
             }
-            return Optional.of(credential);
         });
+        return inserted == 1 ? Optional.of(credential) : Optional.empty();
     }
 
     /** True when {@code presented} is an unconsumed bootstrap credential; compares fingerprints in constant time. */

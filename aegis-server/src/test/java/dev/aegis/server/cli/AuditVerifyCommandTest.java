@@ -66,6 +66,16 @@ class AuditVerifyCommandTest {
     }
 
     @Test
+    void verifyNeverCreatesARootKey() throws Exception {
+        runServerThatAudits();
+        java.nio.file.Files.move(dataDir.resolve("root.key"), dataDir.resolve("root.key.moved"));
+        Result result = cli("audit", "verify", "--data-dir", dataDir.toString());
+        assertEquals(ExitCode.FAILURE, result.code());
+        assertTrue(result.err().startsWith("aegis: no root key file at "), result.err());
+        assertTrue(java.nio.file.Files.notExists(dataDir.resolve("root.key")), "verify created a root key");
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(ExitCode.USAGE, cli("no-such-command").code());
         assertEquals(ExitCode.USAGE, cli("up", "--port", "not-a-number").code());

@@ -118,6 +118,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyWrittenTwiceIsRefused() throws IOException {
+        Path file = write("server:\n  port: 9000\n  port: 9001\n");
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of()));
+        assertTrue(error.getMessage().contains("Duplicate field 'port'"), error.getMessage());
+    }
+
+    @Test
+    void aDatabaseUrlCarryingCredentialsIsRefusedWithoutEchoingIt() {
+        for (String url : new String[] {"jdbc:postgresql://aegis:hunter2@db/aegis", "jdbc:postgresql://db/aegis?password=hunter2"}) {
+            ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(
+                    "AEGIS_STORAGE_TYPE", "postgres", "AEGIS_STORAGE_POSTGRES_URL", url,
+                    "AEGIS_STORAGE_POSTGRES_USER", "aegis"), Map.of()));
+            assertEquals("storage.postgres.url: must not contain credentials; set storage.postgres.user and "
+                    + "storage.postgres.password", error.getMessage());
+        }
+    }
+
+    @Test
+    void retiredKeysAreKeptForTheLargestSkewAnyVerifierAllows() {
+        AegisConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(dev.aegis.core.api.keys.RotationPolicy.MAX_CLOCK_SKEW, config.rotationPolicy().clockSkew());
+    }
+
+    @Test
     void mutualTlsNeedsAClientCa() throws IOException {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
         Path key = Files.writeString(dir.resolve("key.pem"), "x");
