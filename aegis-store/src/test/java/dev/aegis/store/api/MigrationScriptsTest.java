@@ -62,11 +62,11 @@ class MigrationScriptsTest {
             assertTrue(storeType.getProtectionDomain().getCodeSource().getLocation().toString().endsWith("aegis-store.jar"));
             Object config = configType.getMethod("embedded", Path.class).invoke(null, tmp.resolve("data"));
             try (AutoCloseable store = (AutoCloseable) storeType.getMethod("open", configType).invoke(null, config)) {
-                assertEquals("1", storeType.getMethod("schemaVersion").invoke(store));
+                assertEquals(TestDatabase.latestSchemaVersion(), storeType.getMethod("schemaVersion").invoke(store));
             }
         }
         try (Store store = Store.open(StoreConfig.embedded(tmp.resolve("data")))) {
-            assertEquals("1", store.schemaVersion());
+            assertEquals(TestDatabase.latestSchemaVersion(), store.schemaVersion());
             assertEquals(0L, StoreTest.count(store,
                     "SELECT COUNT(*) FROM information_schema.tables WHERE LOWER(table_name) = 'injected'"));
         }
