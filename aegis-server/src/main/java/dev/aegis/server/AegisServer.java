@@ -12,10 +12,12 @@ import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.server.tls.ServerTls;
+import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.RootKeyFile;
 import dev.aegis.store.api.Store;
@@ -23,14 +25,17 @@ import dev.aegis.store.api.StoreConfig;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +50,15 @@ import org.slf4j.LoggerFactory;
 public final class AegisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AegisServer.class);
 
+    /** Events are kept this long for replay: longer than any token or SVID lives (DESIGN.md revocation). */
+    private static final Duration EVENT_RETENTION = Duration.ofHours(24);
+    /** How often a node reads the events other cluster nodes published: well under the 1 s revocation target. */
+    private static final Duration EVENT_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+
     private final AegisConfig config;
     private final Store store;
+    private final EventBus events;
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
@@ -56,10 +68,11 @@ public final class AegisServer implements AutoCloseable {
     private volatile boolean accepting = true;
     private boolean closed;
 
-    private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
+    private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
         this.config = config;
         this.store = store;
+        this.events = events;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
@@ -81,6 +94,9 @@ public final class AegisServer implements AutoCloseable {
         try {
             Store store = Store.open(storeConfig(config));
             started.add(store);
+            EventBus events = new EventBus(store, clock, EVENT_RETENTION);
+            events.startPolling(EVENT_POLL_INTERVAL);
+            started.add(events);
             KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(config.rootKeyFile()), clock);
             List<JsonLinesAuditSink> sinks = auditSinks(config);
             started.addAll(sinks);
@@ -97,7 +113,10 @@ public final class AegisServer implements AutoCloseable {
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
-            WebServer web = webServer(config, api).start();
+            EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
+                    () -> self[0] == null || self[0].accepting);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register);
+            WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -106,7 +125,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -139,6 +158,11 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The platform event stream of this node (revocations and changes). */
+    public EventBus events() {
+        return events;
+    }
+
     public AegisConfig config() {
         return config;
     }
@@ -161,6 +185,7 @@ public final class AegisServer implements AutoCloseable {
             for (JsonLinesAuditSink sink : sinks) {
                 closeQuietly(sink);
             }
+            closeQuietly(events);
             closeQuietly(store);
             LOG.atInfo().setMessage("aegis stopped").log();
         } finally {
@@ -215,7 +240,8 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, ControlPlaneApi api) throws IOException, GeneralSecurityException {
+    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes)
+            throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
                 .host(server.host())
@@ -223,7 +249,7 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(api::register);
+                .routing(routes);
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));

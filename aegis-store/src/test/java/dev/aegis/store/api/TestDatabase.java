@@ -24,12 +24,6 @@ enum TestDatabase {
         }
     };
 
-    /** @return the schema version after every migration: the number of the last script in MigrationScripts */
-    static String latestSchemaVersion() {
-        String last = MigrationScripts.SCRIPTS.getLast();
-        return last.substring(1, last.indexOf("__"));
-    }
-
     /** @return a configuration for a new, empty database */
     abstract StoreConfig freshConfig(Path tempDir);
 
