@@ -223,7 +223,8 @@ public final class AegisServer implements AutoCloseable {
         return store.withMaxPoolSize(storage.poolSize());
     }
 
-    private static AuditSettings auditSettings(AegisConfig config) {
+    /** The audit settings a server with this configuration runs with (also what `audit verify` expects). */
+    public static AuditSettings auditSettings(AegisConfig config) {
         return AuditSettings.defaults()
                 .withFailureMode(config.audit().failClosed() ? AuditFailureMode.FAIL_CLOSED : AuditFailureMode.FAIL_OPEN)
                 .withRecordTimeout(config.audit().recordTimeout());
