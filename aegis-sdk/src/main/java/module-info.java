@@ -16,6 +16,8 @@ module dev.aegis.sdk {
 
     exports dev.aegis.sdk.api.spiffe;
     exports dev.aegis.sdk.api.mtls;
+    exports dev.aegis.sdk.api.events;
+    exports dev.aegis.sdk.api.token;
     // Certificate/JSON conversions shared with the CA so both ends encode SVIDs identically.
     exports dev.aegis.sdk.internal to dev.aegis.pki, dev.aegis.server;
 }
