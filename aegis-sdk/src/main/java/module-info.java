@@ -18,6 +18,7 @@ module dev.aegis.sdk {
     exports dev.aegis.sdk.api.mtls;
     exports dev.aegis.sdk.api.events;
     exports dev.aegis.sdk.api.token;
+    exports dev.aegis.sdk.api.audit;
     // Certificate/JSON conversions shared with the CA so both ends encode SVIDs identically.
     exports dev.aegis.sdk.internal to dev.aegis.pki, dev.aegis.server;
 }
