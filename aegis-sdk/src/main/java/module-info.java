@@ -19,6 +19,7 @@ module dev.aegis.sdk {
     exports dev.aegis.sdk.api.events;
     exports dev.aegis.sdk.api.token;
     exports dev.aegis.sdk.api.audit;
+    exports dev.aegis.sdk.api.guard;
     // Certificate/JSON conversions shared with the CA so both ends encode SVIDs identically.
     exports dev.aegis.sdk.internal to dev.aegis.pki, dev.aegis.server;
 }
