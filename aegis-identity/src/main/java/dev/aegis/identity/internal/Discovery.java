@@ -45,7 +45,7 @@ public final class Discovery {
         array(o, "scopes_supported", Scopes.OPENID, "profile", "email", "roles", Scopes.OFFLINE_ACCESS);
         array(o, "claims_supported", "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "name",
                 "preferred_username", "email", "roles", "groups");
-        array(o, "dpop_signing_alg_values_supported", "ES256", "RS256", "PS256", "EdDSA");
+        array(o, "dpop_signing_alg_values_supported", "ES256", "RS256", "PS256");
         o.put("tls_client_certificate_bound_access_tokens", true);
         o.put("authorization_response_iss_parameter_supported", true);
         o.put("require_pushed_authorization_requests", false);

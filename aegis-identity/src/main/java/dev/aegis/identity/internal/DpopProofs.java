@@ -31,8 +31,7 @@ import java.util.Set;
  */
 public final class DpopProofs implements AutoCloseable {
 
-    static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.PS256,
-            JWSAlgorithm.EdDSA);
+    static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.PS256);
     private static final long MAX_SKEW_SECONDS = 60;
     private static final long NONCE_WINDOW_SECONDS = 300;
 
@@ -59,11 +58,11 @@ public final class DpopProofs implements AutoCloseable {
         this.pepper = pepper;
         this.clock = clock;
         this.requireNonce = requireNonce;
-        this.resourceVerifier = new DPoPProtectedResourceRequestVerifier(ALGORITHMS, MAX_SKEW_SECONDS, replay);
+        this.resourceVerifier = new DPoPProtectedResourceRequestVerifier(new java.util.HashSet<>(ALGORITHMS), MAX_SKEW_SECONDS, replay);
     }
 
     void tokenEndpoint(URI endpoint) {
-        this.tokenVerifier = new DPoPTokenRequestVerifier(ALGORITHMS, endpoint, MAX_SKEW_SECONDS, replay);
+        this.tokenVerifier = new DPoPTokenRequestVerifier(new java.util.HashSet<>(ALGORITHMS), endpoint, MAX_SKEW_SECONDS, replay);
     }
 
     /** @return the nonce to hand out now ({@code DPoP-Nonce}, RFC 9449 §8.1), or null when nonces are off */

@@ -79,7 +79,7 @@ public final class Http {
             challenge.append(", error=\"").append(error).append('"');
         }
         if (scheme.equals("DPoP")) {
-            challenge.append(", algs=\"ES256 RS256 EdDSA PS256\"");
+            challenge.append(", algs=\"ES256 RS256 PS256\"");
         }
         response.header(HeaderNames.WWW_AUTHENTICATE, challenge.toString());
         json(response, status, error == null ? "{\"error\":\"invalid_request\"}"
