@@ -74,7 +74,8 @@ class AuthorizationCodeFlowTest {
     }
 
     /** Runs the browser part and returns the authorization response. */
-    static AuthorizationResponse login(Browser browser, URI authorize, String username, String password) throws Exception {
+    static AuthorizationResponse login(IdentityServer aegis, Browser browser, URI authorize, String username, String password)
+            throws Exception {
         HttpResponse<String> page = browser.get(authorize);
         assertEquals(200, page.statusCode(), page.body());
         assertTrue(page.body().contains("name=\"password\""), "the login form");
@@ -100,7 +101,7 @@ class AuthorizationCodeFlowTest {
         Nonce nonce = new Nonce();
         CodeVerifier verifier = new CodeVerifier();
         Browser browser = new Browser();
-        AuthorizationResponse response = login(browser, request(state, nonce, verifier).toURI(), "alice", "correct horse battery");
+        AuthorizationResponse response = login(aegis, browser, request(state, nonce, verifier).toURI(), "alice", "correct horse battery");
         assertTrue(response.indicatesSuccess());
         assertEquals(state, response.getState());
         assertEquals(new Issuer(aegis.server.baseUrl()), response.getIssuer(), "RFC 9207 iss parameter");
@@ -146,7 +147,7 @@ class AuthorizationCodeFlowTest {
     @Test
     void aSignedInUserIsNotAskedAgainAndConsentIsRemembered() throws Exception {
         Browser browser = new Browser();
-        login(browser, request(new State(), new Nonce(), new CodeVerifier()).toURI(), "alice", "correct horse battery");
+        login(aegis, browser, request(new State(), new Nonce(), new CodeVerifier()).toURI(), "alice", "correct horse battery");
         HttpResponse<String> second = browser.get(request(new State(), new Nonce(), new CodeVerifier()).toURI());
         assertEquals(303 == second.statusCode() || 302 == second.statusCode(), true, second.body());
         assertTrue(second.headers().firstValue("Location").orElseThrow().startsWith(CALLBACK + "?code="));
@@ -155,7 +156,7 @@ class AuthorizationCodeFlowTest {
     @Test
     void logoutEndsTheSession() throws Exception {
         Browser browser = new Browser();
-        login(browser, request(new State(), new Nonce(), new CodeVerifier()).toURI(), "alice", "correct horse battery");
+        login(aegis, browser, request(new State(), new Nonce(), new CodeVerifier()).toURI(), "alice", "correct horse battery");
         HttpResponse<String> out = browser.get(aegis.uri("/logout"));
         assertEquals(200, out.statusCode());
         assertFalse(browser.cookies.containsKey("__Host-aegis_session"));
