@@ -193,6 +193,12 @@ public final class LifecycleEndpoints {
             Http.bearerError(response, "DPoP", 401, "invalid_token", "This token is not DPoP-bound.");
             return;
         }
+        String x5t = cnf instanceof Map<?, ?> m && m.get("x5t#S256") instanceof String s ? s : null;
+        if (x5t != null && !x5t.equals(TokenEndpoint.certificateThumbprint(request))) {
+            // RFC 8705 §3: a certificate-bound token is only good over TLS with the certificate it was issued to.
+            Http.bearerError(response, scheme, 401, "invalid_token", "This token is bound to another client certificate.");
+            return;
+        }
         String scope = claims.stringClaim("scope").orElse("");
         java.util.Set<String> scopes = Scopes.parse(scope);
         if (scopes == null || !scopes.contains(Scopes.OPENID)) {
