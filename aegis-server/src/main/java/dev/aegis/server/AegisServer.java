@@ -150,7 +150,7 @@ public final class AegisServer implements AutoCloseable {
                 () -> rotation.ring(KeyMaterialStore.TOKENS_RING), audit,
                 (jti, exp, clientId) -> events.publish("token.revoked", jti,
                         Map.of("exp", Long.toString(exp.getEpochSecond()), "client_id", clientId)),
-                bootstrap::matches, clock);
+                bootstrap::matches, config.rotationPolicy().maxTokenLifetime(), clock);
         events.subscribe("token.revoked", events.latestSequence(), event -> {
             String exp = event.attributes().get("exp");
             if (exp != null) {

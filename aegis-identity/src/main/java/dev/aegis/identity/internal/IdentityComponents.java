@@ -39,13 +39,14 @@ public final class IdentityComponents implements AutoCloseable {
     public IdentityComponents(int maxPerAccount, Duration accountWindow, int maxPerAddress, Duration addressWindow,
                               Duration sessionLifetime, boolean requireDpopNonce, Store store, HmacFingerprint pepper,
                               Supplier<KeyRing> ring, AuditLog auditLog, RevocationPublisher publisher,
-                              Predicate<String> bootstrapAdmin, PasswordHasher hasher, Clock clock) {
+                              Predicate<String> bootstrapAdmin, PasswordHasher hasher, Duration maxTokenLifetime,
+                              Clock clock) {
         this.ring = ring;
         IdentityAudit audit = new IdentityAudit(auditLog);
         ClientRegistry clients = new ClientRegistry(store, pepper, clock);
         UserDirectory users = new UserDirectory(store, hasher, clock);
         this.revocations = new RevocationList(store, clock, publisher);
-        this.tokens = new TokenService(ring, revocations, clock);
+        this.tokens = new TokenService(ring, revocations, clock, maxTokenLifetime);
         this.assertions = new ClientAssertions(clients, clock);
         ClientAuthenticator authenticator = new ClientAuthenticator(clients, assertions);
         this.dpop = new DpopProofs(pepper, clock, requireDpopNonce);
