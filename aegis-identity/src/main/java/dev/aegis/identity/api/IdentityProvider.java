@@ -60,7 +60,7 @@ public final class IdentityProvider implements AutoCloseable {
         IdentityComponents components = new IdentityComponents(settings.maxFailuresPerAccount(), settings.accountWindow(),
                 settings.maxFailuresPerAddress(), settings.addressWindow(), settings.sessionLifetime(),
                 settings.requireDpopNonce(), store, pepper, tokensRing, audit, publisher, bootstrapAdmin,
-                new PasswordHasher(Argon2Parameters.defaults()), maxTokenLifetime, clock);
+                new PasswordHasher(Argon2Parameters.defaults()), maxTokenLifetime, keys, clock);
         return new IdentityProvider(components, settings);
     }
 

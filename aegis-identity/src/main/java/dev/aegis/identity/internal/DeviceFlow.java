@@ -119,7 +119,7 @@ public final class DeviceFlow {
             authTime = session.authTime();
         } else {
             Optional<UserRecord> user = browser.checkPassword(form.get("username").orElse(""),
-                    form.get("password").orElse(""), source, pending.clientId());
+                    form.get("password").orElse(""), form.value("otp"), source, pending.clientId());
             if (user.isEmpty()) {
                 Http.html(response, 401, Html.device(csrf, userCode, false, BrowserFlow.BAD_LOGIN));
                 return;

@@ -6,6 +6,7 @@ import dev.aegis.core.api.keys.KeyRing;
 import dev.aegis.core.api.keys.SigningKey;
 import dev.aegis.core.api.password.PasswordHasher;
 import dev.aegis.identity.api.RevocationPublisher;
+import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.Store;
 import io.helidon.webserver.http.HttpRouting;
 import java.net.URI;
@@ -40,7 +41,7 @@ public final class IdentityComponents implements AutoCloseable {
                               Duration sessionLifetime, boolean requireDpopNonce, Store store, HmacFingerprint pepper,
                               Supplier<KeyRing> ring, AuditLog auditLog, RevocationPublisher publisher,
                               Predicate<String> bootstrapAdmin, PasswordHasher hasher, Duration maxTokenLifetime,
-                              Clock clock) {
+                              KeyMaterialStore keys, Clock clock) {
         this.ring = ring;
         IdentityAudit audit = new IdentityAudit(auditLog);
         ClientRegistry clients = new ClientRegistry(store, pepper, clock);
@@ -60,10 +61,11 @@ public final class IdentityComponents implements AutoCloseable {
                 new CodeGrant(codes, users, userTokens, audit), new RefreshGrant(refresh, users, userTokens, audit),
                 new DeviceGrant(devices, users, userTokens), new ExchangeGrant(tokens, clock)));
         this.lifecycle = new LifecycleEndpoints(authenticator, tokens, refresh, revocations, userTokens, users, dpop, audit);
-        this.browser = new BrowserFlow(clients, users, sessions, codes, throttle, audit, clock);
+        TotpSecrets totp = new TotpSecrets(store, keys, clock);
+        this.browser = new BrowserFlow(clients, users, sessions, codes, throttle, totp, audit, clock);
         this.device = new DeviceFlow(authenticator, devices, sessions, browser, throttle, audit, clock);
         this.logout = new LogoutEndpoint(clients, sessions, audit);
-        this.admin = new AdminApi(clients, users, tokens, bootstrapAdmin, audit);
+        this.admin = new AdminApi(clients, users, tokens, bootstrapAdmin, audit, totp);
     }
 
     public void register(HttpRouting.Builder routing) {

@@ -20,14 +20,15 @@ import picocli.CommandLine.Parameters;
  * or {@code $AEGIS_USER_PASSWORD}, never from the command line.
  */
 @Command(name = "users", description = "Manage users (admin API).",
-        subcommands = {UsersCommand.Create.class, UsersCommand.ListUsers.class, UsersCommand.Show.class, UsersCommand.Delete.class})
+        subcommands = {UsersCommand.Create.class, UsersCommand.ListUsers.class, UsersCommand.Show.class, UsersCommand.Delete.class,
+                UsersCommand.EnrolTotp.class})
 public final class UsersCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: create, list, show, delete");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: create, list, show, delete, enroll-totp");
     }
 
     @Command(name = "create", description = "Create a user; the password comes from stdin or $AEGIS_USER_PASSWORD.")
@@ -102,6 +103,23 @@ public final class UsersCommand implements Runnable {
         @Override
         public Integer call() {
             AdminClient.print(spec, admin.get("/admin/v1/users/" + AdminClient.segment(id)));
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "enroll-totp", description = "Enrol a user in the TOTP second factor; prints the otpauth:// URI once.")
+    static final class EnrolTotp implements Callable<Integer> {
+        @Mixin
+        AdminClient admin;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "USER_ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            AdminClient.print(spec, admin.post("/admin/v1/users/" + AdminClient.segment(id) + "/totp",
+                    AdminClient.JSON.createObjectNode()));
             return ExitCode.OK;
         }
     }

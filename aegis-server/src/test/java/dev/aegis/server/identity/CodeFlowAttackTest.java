@@ -185,13 +185,13 @@ class CodeFlowAttackTest {
             HttpResponse<String> r = browser.post(aegis.uri("/login"), Browser.form(page.body(), "username", "victim", "password", "guess-" + i));
             // The fifth failure uses the last permit: from then on the account is locked.
             assertEquals(i < 4 ? 401 : 429, r.statusCode());
-            assertTrue(r.body().contains(i < 4 ? "Invalid username or password." : "Too many failed sign-in attempts"));
+            assertTrue(r.body().contains(i < 4 ? "Invalid username, password or one-time code." : "Too many failed sign-in attempts"));
             page = r;
         }
         HttpResponse<String> unknown = browser.post(aegis.uri("/login"), Browser.form(page.body(), "username", "nobody-here", "password", "x"));
         unknownUser = unknown.body();
         assertEquals(401, unknown.statusCode());
-        assertTrue(unknownUser.contains("Invalid username or password."), "the same message for a user that does not exist");
+        assertTrue(unknownUser.contains("Invalid username, password or one-time code."), "the same message for a user that does not exist");
 
         HttpResponse<String> locked = browser.post(aegis.uri("/login"),
                 Browser.form(page.body(), "username", "victim", "password", "victim-password-1"));
