@@ -10,6 +10,7 @@ import dev.aegis.audit.api.AuditUnavailableException;
 import dev.aegis.audit.api.JsonLinesAuditSink;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
+import dev.aegis.identity.api.IdentityProvider;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.ControlPlaneApi;
@@ -32,8 +33,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -65,12 +68,14 @@ public final class AegisServer implements AutoCloseable {
     private final KeyRotationScheduler rotation;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
+    private final IdentityProvider identity;
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean accepting = true;
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
-                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
+                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
+                        IdentityProvider identity) {
         this.config = config;
         this.store = store;
         this.events = events;
@@ -79,6 +84,7 @@ public final class AegisServer implements AutoCloseable {
         this.rotation = rotation;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
+        this.identity = identity;
     }
 
     /**
@@ -108,6 +114,8 @@ public final class AegisServer implements AutoCloseable {
             rotation.start();
             started.add(rotation);
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
+            IdentityProvider identity = startIdentity(config, store, keys, rotation, audit, events, bootstrap, clock);
+            started.add(identity);
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);
             AegisServer[] self = new AegisServer[1];
@@ -118,7 +126,8 @@ public final class AegisServer implements AutoCloseable {
                     () -> self[0] == null || self[0].accepting);
             AuditIngestApi auditIngest = new AuditIngestApi(audit,
                     bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
+                    identity::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -126,9 +135,10 @@ public final class AegisServer implements AutoCloseable {
                 throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + config.server().port()
                         + " (address in use or not available)");
             }
+            identity.issuer(baseUrl(config, web));
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -142,6 +152,35 @@ public final class AegisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The identity provider: revocations go to the event stream ({@code token.revoked}, subject = jti), and
+     * revocations published by other nodes reach this node's introspection and userinfo checks.
+     */
+    private static IdentityProvider startIdentity(AegisConfig config, Store store, KeyMaterialStore keys,
+                                                  KeyRotationScheduler rotation, AuditLog audit, EventBus events,
+                                                  BootstrapCredential bootstrap, Clock clock) {
+        IdentityProvider identity = IdentityProvider.start(config.identity(), store, keys,
+                () -> rotation.ring(KeyMaterialStore.TOKENS_RING), audit,
+                (jti, exp, clientId) -> events.publish("token.revoked", jti,
+                        Map.of("exp", Long.toString(exp.getEpochSecond()), "client_id", clientId)),
+                bootstrap::matches, config.rotationPolicy().maxTokenLifetime(), clock);
+        events.subscribe("token.revoked", events.latestSequence(), event -> {
+            String exp = event.attributes().get("exp");
+            if (exp != null) {
+                identity.revokedElsewhere(event.subject(), Instant.ofEpochSecond(Long.parseLong(exp)));
+            }
+        });
+        return identity;
+    }
+
+    private static String baseUrl(AegisConfig config, WebServer web) {
+        String host = config.server().host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
+    }
+
     /** The port the listener is bound to (useful with port 0). */
     public int port() {
         return web.port();
@@ -149,11 +188,7 @@ public final class AegisServer implements AutoCloseable {
 
     /** The base URL of the listener. */
     public String baseUrl() {
-        String host = config.server().host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
+        return baseUrl(config, web);
     }
 
     /** The bootstrap admin credential in clear text, present only on the first start of an installation. */
@@ -183,6 +218,7 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            closeQuietly(identity);
             auditLifecycle("server.stop");
             closeQuietly(audit);
             for (JsonLinesAuditSink sink : sinks) {
