@@ -120,7 +120,7 @@ public final class ModelParser {
                         ? ref.get("relation").asText() : null;
                 String condition = ref.hasNonNull("condition") && !ref.get("condition").asText().isEmpty()
                         ? ref.get("condition").asText() : null;
-                refs.add(new RelationRef(type, relation, ref.has("wildcard"), condition));
+                refs.add(new RelationRef(type, relation, ref.hasNonNull("wildcard"), condition));
             }
             direct.put(e.getKey(), List.copyOf(refs));
         }
@@ -131,11 +131,24 @@ public final class ModelParser {
         if (depth > 50) {
             throw new ModelException(where + ": the rewrite is nested too deeply");
         }
-        if (node == null || !node.isObject() || node.size() != 1) {
+        String kind = null;
+        if (node != null && node.isObject()) {
+            // The official DSL parser writes every field and leaves the unused ones null.
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNull()) {
+                    if (kind != null) {
+                        kind = "";
+                        break;
+                    }
+                    kind = e.getKey();
+                }
+            }
+        }
+        if (kind == null || kind.isEmpty()) {
             throw new ModelException(where + ": a rewrite must have exactly one of this, computedUserset, tupleToUserset, "
                     + "union, intersection, difference");
         }
-        String kind = node.fieldNames().next();
         JsonNode v = node.get(kind);
         return switch (kind) {
             case "this" -> new Userset.This();
