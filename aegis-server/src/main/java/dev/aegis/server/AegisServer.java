@@ -11,6 +11,9 @@ import dev.aegis.audit.api.JsonLinesAuditSink;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.policy.api.AuthzService;
+import dev.aegis.policy.api.AuthzSettings;
+import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
@@ -23,6 +26,7 @@ import dev.aegis.store.api.StoreConfig;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -50,6 +54,7 @@ public final class AegisServer implements AutoCloseable {
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
+    private final AuthzService authz;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
     private final ReentrantLock closeLock = new ReentrantLock();
@@ -57,12 +62,14 @@ public final class AegisServer implements AutoCloseable {
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
-                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
+                        KeyRotationScheduler rotation, AuthzService authz, WebServer web,
+                        Optional<String> bootstrapCredential) {
         this.config = config;
         this.store = store;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
+        this.authz = authz;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
     }
@@ -97,7 +104,13 @@ public final class AegisServer implements AutoCloseable {
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
-            WebServer web = webServer(config, api).start();
+            AuthzService authz = AuthzService.start(store, audit, AuthzSettings.defaults(), clock, List.of());
+            started.add(authz);
+            AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
+            WebServer web = webServer(config, routing -> {
+                authzRoutes.register(routing); // before the foundation's catch-all 404
+                api.register(routing);
+            }).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -106,7 +119,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, audit, sinks, rotation, authz, web, credential);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -156,6 +169,7 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            closeQuietly(authz);
             auditLifecycle("server.stop");
             closeQuietly(audit);
             for (JsonLinesAuditSink sink : sinks) {
@@ -215,7 +229,8 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, ControlPlaneApi api) throws IOException, GeneralSecurityException {
+    private static WebServer webServer(AegisConfig config, java.util.function.Consumer<HttpRouting.Builder> routes)
+            throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
                 .host(server.host())
@@ -223,7 +238,7 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(api::register);
+                .routing(routes);
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));
