@@ -15,10 +15,12 @@ import dev.aegis.policy.api.AuthzService;
 import dev.aegis.policy.api.AuthzSettings;
 import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.server.tls.ServerTls;
+import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.RootKeyFile;
 import dev.aegis.store.api.Store;
@@ -31,10 +33,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +53,15 @@ import org.slf4j.LoggerFactory;
 public final class AegisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AegisServer.class);
 
+    /** Events are kept this long for replay: longer than any token or SVID lives (DESIGN.md revocation). */
+    private static final Duration EVENT_RETENTION = Duration.ofHours(24);
+    /** How often a node reads the events other cluster nodes published: well under the 1 s revocation target. */
+    private static final Duration EVENT_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+
     private final AegisConfig config;
     private final Store store;
+    private final EventBus events;
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
@@ -61,11 +72,12 @@ public final class AegisServer implements AutoCloseable {
     private volatile boolean accepting = true;
     private boolean closed;
 
-    private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
+    private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, AuthzService authz, WebServer web,
                         Optional<String> bootstrapCredential) {
         this.config = config;
         this.store = store;
+        this.events = events;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
@@ -88,6 +100,9 @@ public final class AegisServer implements AutoCloseable {
         try {
             Store store = Store.open(storeConfig(config));
             started.add(store);
+            EventBus events = new EventBus(store, clock, EVENT_RETENTION);
+            events.startPolling(EVENT_POLL_INTERVAL);
+            started.add(events);
             KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(config.rootKeyFile()), clock);
             List<JsonLinesAuditSink> sinks = auditSinks(config);
             started.addAll(sinks);
@@ -104,13 +119,13 @@ public final class AegisServer implements AutoCloseable {
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
+            EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
+                    () -> self[0] == null || self[0].accepting);
             AuthzService authz = AuthzService.start(store, audit, AuthzSettings.defaults(), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
-            WebServer web = webServer(config, routing -> {
-                authzRoutes.register(routing); // before the foundation's catch-all 404
-                api.register(routing);
-            }).start();
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, authzRoutes::register);
+            WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -119,7 +134,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, authz, web, credential);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, authz, web, credential);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -152,6 +167,11 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The platform event stream of this node (revocations and changes). */
+    public EventBus events() {
+        return events;
+    }
+
     public AegisConfig config() {
         return config;
     }
@@ -175,6 +195,7 @@ public final class AegisServer implements AutoCloseable {
             for (JsonLinesAuditSink sink : sinks) {
                 closeQuietly(sink);
             }
+            closeQuietly(events);
             closeQuietly(store);
             LOG.atInfo().setMessage("aegis stopped").log();
         } finally {
@@ -229,7 +250,7 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, java.util.function.Consumer<HttpRouting.Builder> routes)
+    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes)
             throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
