@@ -121,7 +121,7 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
-            AuthzService authz = AuthzService.start(store, audit, AuthzSettings.defaults(), clock, List.of());
+            AuthzService authz = AuthzService.start(store, audit, events, AuthzSettings.defaults(), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, authzRoutes::register);

@@ -9,6 +9,7 @@ import dev.aegis.policy.internal.Engine;
 import dev.aegis.policy.internal.OpenFgaApi;
 import dev.aegis.policy.internal.Tuple;
 import dev.aegis.policy.internal.TupleKeys;
+import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.Store;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,12 +38,14 @@ public final class AuthzService implements AutoCloseable {
      * Loads every store's tuples into memory and starts following the change log.
      *
      * @param audit   where decisions are audited, or {@code null} to audit nothing
+     * @param events  the platform event bus ({@code authz.changed} is published on every write and followed
+     *                for other nodes' writes), or {@code null}
      * @param sources tuple sources (identity bootstrapping), may be empty
      */
-    public static AuthzService start(Store store, AuditLog audit, AuthzSettings settings, Clock clock,
+    public static AuthzService start(Store store, AuditLog audit, EventBus events, AuthzSettings settings, Clock clock,
                                      List<TupleSource> sources) {
         Objects.requireNonNull(store, "store");
-        Engine engine = new Engine(store, settings, clock, sources);
+        Engine engine = new Engine(store, events, settings, clock, sources);
         return new AuthzService(engine, new OpenFgaApi(engine, new DecisionAudit(audit, settings.auditAllowSampleRate())));
     }
 
@@ -76,8 +79,7 @@ public final class AuthzService implements AutoCloseable {
     public String writeModel(String storeId, String model) {
         try {
             return engine.writeModel(storeId, DslModel.looksLikeDsl(model) ? DslModel.toJson(model)
-                    : dev.aegis.policy.internal.ModelParser.parse("x", new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(model)).json());
+                    : new com.fasterxml.jackson.databind.ObjectMapper().readTree(model));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("the model is neither DSL nor JSON", e);
         }

@@ -2,6 +2,7 @@ package dev.aegis.policy.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,10 +29,24 @@ public final class JdbcTupleStore {
     private static final String TUPLE_COLUMNS = "object_type, object_id, relation, user_type, user_id, user_relation, "
             + "condition_name, condition_context";
 
-    private final Store store;
+    /** The platform event topic announcing committed tuple changes (subject: store id). */
+    public static final String TOPIC = "authz.changed";
 
-    public JdbcTupleStore(Store store) {
+    private final Store store;
+    private final EventBus events;
+
+    /** @param events where committed changes are announced (in the same transaction), or {@code null} */
+    public JdbcTupleStore(Store store, EventBus events) {
         this.store = store;
+        this.events = events;
+    }
+
+    /** Announces changes inside the writing transaction: the event commits exactly when the tuples do. */
+    private void announce(Connection c, String storeId, long seq, int count) throws SQLException {
+        if (events != null && count > 0) {
+            events.publish(c, TOPIC, storeId, java.util.Map.of("consistency_token", Consistency.token(seq),
+                    "changes", Integer.toString(count)));
+        }
     }
 
     // ---- stores -------------------------------------------------------------------------------------------
@@ -202,6 +217,7 @@ public final class JdbcTupleStore {
                     ps.setLong(1, seq);
                     ps.executeUpdate();
                 }
+                announce(c, storeId, seq, changes.size());
             }
             return new WriteOutcome(seq, List.copyOf(changes));
         });
@@ -445,6 +461,7 @@ public final class JdbcTupleStore {
                 ps.setLong(1, seq);
                 ps.executeUpdate();
             }
+            announce(c, storeId, seq, tuples.size());
             return seq;
         });
     }

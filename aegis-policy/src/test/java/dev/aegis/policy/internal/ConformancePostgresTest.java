@@ -19,7 +19,7 @@ class ConformancePostgresTest {
     @BeforeAll
     static void open() {
         store = Store.open(PostgresTestServer.freshDatabase());
-        engine = new Engine(store, AuthzSettings.defaults(), Clock.systemUTC(), List.of());
+        engine = new Engine(store, null, AuthzSettings.defaults(), Clock.systemUTC(), List.of());
     }
 
     @AfterAll

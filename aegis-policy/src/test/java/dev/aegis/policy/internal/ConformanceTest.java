@@ -23,7 +23,7 @@ class ConformanceTest {
     @BeforeAll
     static void open() {
         store = Store.open(PostgresTestServer.freshEmbedded(dir));
-        engine = new Engine(store, AuthzSettings.defaults(), Clock.systemUTC(), List.of());
+        engine = new Engine(store, null, AuthzSettings.defaults(), Clock.systemUTC(), List.of());
     }
 
     @AfterAll
