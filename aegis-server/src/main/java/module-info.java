@@ -7,6 +7,7 @@ module dev.aegis.server {
     requires dev.aegis.store;
     requires dev.aegis.audit;
     requires dev.aegis.policy;
+    requires java.net.http; // the aegis authz CLI calls the HTTP API
     requires io.helidon.webserver;
     requires io.helidon.common.tls;
     requires io.helidon.http;
