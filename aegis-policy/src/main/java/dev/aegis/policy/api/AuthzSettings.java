@@ -23,8 +23,9 @@ public record AuthzSettings(int maxDepth, int maxListResults, int maxListVisited
                             double auditAllowSampleRate, int maxTuplesPerWrite, int maxContextualTuples) {
     public AuthzSettings {
         Objects.requireNonNull(pollInterval, "pollInterval");
-        if (maxDepth < 1 || maxDepth > 1000) {
-            throw new IllegalArgumentException("maxDepth must be 1..1000");
+        // The evaluator recurses once per level; 100 keeps even explained checks far from any thread's stack size.
+        if (maxDepth < 1 || maxDepth > MAX_DEPTH_LIMIT) {
+            throw new IllegalArgumentException("maxDepth must be 1.." + MAX_DEPTH_LIMIT);
         }
         if (maxListResults < 1 || maxListVisited < 1 || maxParallelBranches < 1 || decisionCacheSize < 0
                 || maxTuplesPerWrite < 1 || maxContextualTuples < 0) {
@@ -37,6 +38,9 @@ public record AuthzSettings(int maxDepth, int maxListResults, int maxListVisited
             throw new IllegalArgumentException("pollInterval must be positive");
         }
     }
+
+    /** The highest depth limit that may be configured. */
+    public static final int MAX_DEPTH_LIMIT = 100;
 
     public static AuthzSettings defaults() {
         return new AuthzSettings(25, 1000, 1_000_000, true, 64, 100_000, Duration.ofSeconds(1), 0.001, 100, 100);

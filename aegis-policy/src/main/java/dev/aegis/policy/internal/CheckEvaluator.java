@@ -16,7 +16,8 @@ import java.util.concurrent.Semaphore;
  *   <li>cycle detection: a {@code object#relation@user} already on the current path evaluates to "no" there
  *       (it can add nothing the path does not already try), so cyclic models and tuples terminate;</li>
  *   <li>a depth limit: more than {@code maxDepth} nested resolutions throws
- *       {@link ResolutionTooComplexException} instead of recursing on, so the stack stays bounded;</li>
+ *       {@link ResolutionTooComplexException} instead of recursing on, so the stack stays bounded, and a budget
+ *       of {@link #MAX_RESOLUTIONS} resolutions per check, so a graph of many paths cannot pin a CPU;</li>
  *   <li>type restrictions re-checked on every tuple (a tuple the current model no longer admits grants nothing);</li>
  *   <li>conditions evaluated in CEL over the tuple's context and the request's (a missing parameter denies);</li>
  *   <li>union branches of the top levels evaluated concurrently on virtual threads, bounded by a semaphore
@@ -34,6 +35,9 @@ final class CheckEvaluator {
     private final int maxDepth;
     private final ExecutorService executor;
     private final Semaphore permits;
+    /** Resolutions left for this check: a graph of diamonds is exponential in paths, not in depth. */
+    private final java.util.concurrent.atomic.AtomicInteger budget = new java.util.concurrent.atomic.AtomicInteger(MAX_RESOLUTIONS);
+    static final int MAX_RESOLUTIONS = 100_000;
 
     CheckEvaluator(AuthzModel model, TupleView view, JsonNode context, int maxDepth, ExecutorService executor,
                    Semaphore permits) {
@@ -63,6 +67,9 @@ final class CheckEvaluator {
 
     private boolean resolve(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
         Trace t = Trace.child(parent, type + ":" + id + "#" + relation);
+        if (budget.decrementAndGet() < 0) {
+            throw new ResolutionTooComplexException("the check needed more than " + MAX_RESOLUTIONS + " resolutions");
+        }
         if (depth >= maxDepth) {
             throw new ResolutionTooComplexException("resolution of " + type + ":" + id + "#" + relation
                     + " exceeded the depth limit of " + maxDepth);

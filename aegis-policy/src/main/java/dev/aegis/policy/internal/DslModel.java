@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.openfga.language.DslToJsonTransformer;
 import dev.openfga.language.errors.DslErrorsException;
 import dev.openfga.language.errors.ParsingError;
+import dev.openfga.language.validation.ModelValidator;
 import java.io.IOException;
 
 /**
@@ -34,6 +35,8 @@ public final class DslModel {
             throw new ModelException("the model is longer than " + MAX_DSL_LENGTH + " characters");
         }
         try {
+            // The official validator reports semantic errors (undefined types, relations, cycles) with their position.
+            ModelValidator.validateDsl(dsl);
             String json = new DslToJsonTransformer().transform(dsl);
             return ModelParser.JSON.readTree(json);
         } catch (DslErrorsException e) {
