@@ -121,7 +121,7 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
-            AuthzService authz = AuthzService.start(store, audit, events, AuthzSettings.defaults(), clock, List.of());
+            AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, authzRoutes::register);
@@ -146,6 +146,11 @@ public final class AegisServer implements AutoCloseable {
             }
             throw new StartupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
+    }
+
+    /** The authorization engine (for in-process callers: benchmarks, imports, the gateway's hook). */
+    public AuthzService authz() {
+        return authz;
     }
 
     /** The port the listener is bound to (useful with port 0). */
@@ -223,6 +228,13 @@ public final class AegisServer implements AutoCloseable {
         } catch (AuditUnavailableException e) {
             LOG.atError().setMessage("lifecycle event could not be audited").addKeyValue("action", action).log();
         }
+    }
+
+    private static AuthzSettings authzSettings(AegisConfig config) {
+        AegisConfig.Policy p = config.policy();
+        return AuthzSettings.defaults().withMaxDepth(p.maxDepth()).withMaxListResults(p.maxListResults())
+                .withDecisionCacheSize(p.decisionCacheSize()).withAuditAllowSampleRate(p.auditAllowSampleRate())
+                .withParallelUnions(p.parallelUnions());
     }
 
     private static StoreConfig storeConfig(AegisConfig config) {

@@ -102,7 +102,7 @@ public final class AuthzService implements AutoCloseable {
             token = engine.db().bulkInsert(storeId, parsed.subList(i, Math.min(i + 10_000, parsed.size())),
                     engine.clock().instant());
         }
-        engine.refresh();
+        engine.reload(storeId);
         return Consistency.token(token);
     }
 
@@ -111,6 +111,12 @@ public final class AuthzService implements AutoCloseable {
         Tuple key = TupleKeys.parse(object, relation, user, null, null);
         return engine.check(storeId, engine.model(storeId, null), key, List.of(), null, Consistency.MINIMIZE_LATENCY, false)
                 .allowed();
+    }
+
+    /** Lists the objects of {@code type} on which {@code user} has {@code relation} (in-process, newest model). */
+    public java.util.Set<String> listObjects(String storeId, String type, String relation, String user) {
+        return engine.listObjects(storeId, engine.model(storeId, null), type, relation,
+                dev.aegis.policy.internal.UserRef.parse(user), List.of(), null, Consistency.MINIMIZE_LATENCY).results();
     }
 
     /** The consistency token of this node's current snapshot. */

@@ -106,9 +106,14 @@ public final class Engine implements AutoCloseable {
         return snapshots.current().seq();
     }
 
-    /** Makes the snapshot reflect every change committed anywhere up to now (after an out-of-band bulk load). */
+    /** Makes the snapshot reflect every change committed anywhere up to now. */
     public void refresh() {
         snapshots.latest();
+    }
+
+    /** Rebuilds a store's index from its table (after a bulk load). */
+    public void reload(String storeId) {
+        snapshots.reload(storeId);
     }
 
     // ---- stores and models ---------------------------------------------------------------------------------

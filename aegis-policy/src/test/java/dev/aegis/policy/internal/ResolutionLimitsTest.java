@@ -63,7 +63,7 @@ class ResolutionLimitsTest {
             }
         }
         engine.db().bulkInsert(storeId, tuples, engine.clock().instant());
-        engine.refresh();
+        engine.reload(storeId);
     }
 
     @AfterAll

@@ -33,6 +33,11 @@ enum ConfigKey {
     AUDIT_FAILURE_MODE("audit.failure-mode", "fail-closed", false),
     AUDIT_JSONL("audit.jsonl", "", false),
     AUDIT_RECORD_TIMEOUT("audit.record-timeout", "5s", false),
+    POLICY_MAX_DEPTH("policy.max-depth", "25", false),
+    POLICY_MAX_LIST_RESULTS("policy.max-list-results", "1000", false),
+    POLICY_DECISION_CACHE_SIZE("policy.decision-cache-size", "100000", false),
+    POLICY_AUDIT_ALLOW_SAMPLE_RATE("policy.audit-allow-sample-rate", "0.001", false),
+    POLICY_PARALLEL_UNIONS("policy.parallel-unions", "true", false),
     LOGGING_FORMAT("logging.format", "json", false),
     LOGGING_LEVEL("logging.level", "info", false);
 
