@@ -36,6 +36,7 @@ public final class Engine implements AutoCloseable {
     private final List<TupleSource> sources;
     private final Map<String, AuthzModel> models = new ConcurrentHashMap<>();
     private final Map<String, Object[]> latestModel = new ConcurrentHashMap<>();
+    private final Map<String, Object[]> knownStores = new ConcurrentHashMap<>();
     private final ExecutorService branches = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore branchPermits;
     private final ScheduledExecutorService poller;
@@ -124,11 +125,25 @@ public final class Engine implements AutoCloseable {
         return s;
     }
 
+    /** The store, from a short-lived cache (a check must not cost a query to learn that its store exists). */
     public StoreInfo store(String storeId) {
         if (!Ulid.isValid(storeId)) {
             throw new InvalidInputException("invalid store_id");
         }
-        return db.findStore(storeId).orElseThrow(() -> new NotFoundException("store_id_not_found", "store_id not found"));
+        Object[] cached = knownStores.get(storeId);
+        if (cached != null && System.nanoTime() - (long) cached[1] < LATEST_MODEL_TTL_NANOS) {
+            return (StoreInfo) cached[0];
+        }
+        StoreInfo s = db.findStore(storeId).orElseThrow(() -> new NotFoundException("store_id_not_found", "store_id not found"));
+        knownStores.put(storeId, new Object[] {s, System.nanoTime()});
+        return s;
+    }
+
+    public void deleteStore(String storeId) {
+        store(storeId);
+        db.deleteStore(storeId, clock.instant());
+        knownStores.remove(storeId);
+        latestModel.remove(storeId);
     }
 
     public String writeModel(String storeId, JsonNode body) {
@@ -136,7 +151,7 @@ public final class Engine implements AutoCloseable {
         String id = Ulid.next(clock.millis());
         AuthzModel model = ModelParser.parse(id, body);
         db.insertModel(storeId, model, clock.instant());
-        models.put(id, model);
+        models.put(storeId + '/' + id, model);
         latestModel.put(storeId, new Object[] {model, System.nanoTime()});
         return id;
     }
@@ -151,24 +166,26 @@ public final class Engine implements AutoCloseable {
             store(storeId);
             String[] row = db.findModel(storeId, null).orElseThrow(() -> new NotFoundException(
                     "latest_authorization_model_not_found", "No authorization models found for store '" + storeId + "'"));
-            AuthzModel m = parseStored(row);
+            AuthzModel m = parseStored(storeId, row);
             latestModel.put(storeId, new Object[] {m, System.nanoTime()});
             return m;
         }
         if (!Ulid.isValid(modelId)) {
             throw new InvalidInputException("authorization_model_not_found", "invalid authorization_model_id");
         }
-        AuthzModel m = models.get(modelId);
+        // keyed by store too: a model id of another store is "not found" here
+        AuthzModel m = models.get(storeId + '/' + modelId);
         if (m != null) {
             return m;
         }
         String[] row = db.findModel(storeId, modelId).orElseThrow(() -> new InvalidInputException(
                 "authorization_model_not_found", "Authorization Model '" + modelId + "' not found"));
-        return parseStored(row);
+        return parseStored(storeId, row);
     }
 
-    private AuthzModel parseStored(String[] row) {
-        return models.computeIfAbsent(row[0], id -> {
+    private AuthzModel parseStored(String storeId, String[] row) {
+        return models.computeIfAbsent(storeId + '/' + row[0], key -> {
+            String id = row[0];
             try {
                 return ModelParser.parse(id, ModelParser.JSON.readTree(row[1]));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

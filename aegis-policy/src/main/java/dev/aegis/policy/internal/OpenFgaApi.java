@@ -76,8 +76,7 @@ public final class OpenFgaApi {
             return switch (method) {
                 case "GET" -> reply(200, OpenFgaJson.store(engine.store(storeId)), -1);
                 case "DELETE" -> {
-                    engine.store(storeId);
-                    engine.db().deleteStore(storeId, engine.clock().instant());
+                    engine.deleteStore(storeId);
                     yield new AuthzReply(204, "", null);
                 }
                 default -> notAllowed();
