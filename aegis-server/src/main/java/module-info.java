@@ -7,7 +7,8 @@ module dev.aegis.server {
     requires dev.aegis.store;
     requires dev.aegis.audit;
     requires dev.aegis.identity;
-    requires java.net.http; // the admin CLI commands call the admin API
+    requires java.net.http; // the admin CLI commands call the HTTP API
+    requires dev.aegis.policy;
     requires io.helidon.webserver;
     requires io.helidon.common.tls;
     requires io.helidon.http;

@@ -12,7 +12,10 @@ import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.identity.api.IdentityProvider;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.policy.api.AuthzService;
+import dev.aegis.policy.api.AuthzSettings;
 import dev.aegis.server.http.AuditIngestApi;
+import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
@@ -66,6 +69,7 @@ public final class AegisServer implements AutoCloseable {
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
+    private final AuthzService authz;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
     private final IdentityProvider identity;
@@ -75,13 +79,14 @@ public final class AegisServer implements AutoCloseable {
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
-                        IdentityProvider identity) {
+                        IdentityProvider identity, AuthzService authz) {
         this.config = config;
         this.store = store;
         this.events = events;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
+        this.authz = authz;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
         this.identity = identity;
@@ -126,8 +131,11 @@ public final class AegisServer implements AutoCloseable {
                     () -> self[0] == null || self[0].accepting);
             AuditIngestApi auditIngest = new AuditIngestApi(audit,
                     bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
+            AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
+            started.add(authz);
+            AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
-                    identity::register);
+                    identity::register, authzRoutes::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -138,7 +146,7 @@ public final class AegisServer implements AutoCloseable {
             identity.issuer(baseUrl(config, web));
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity, authz);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -181,6 +189,11 @@ public final class AegisServer implements AutoCloseable {
         return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
     }
 
+    /** The authorization engine (for in-process callers: benchmarks, imports, the gateway's hook). */
+    public AuthzService authz() {
+        return authz;
+    }
+
     /** The port the listener is bound to (useful with port 0). */
     public int port() {
         return web.port();
@@ -218,6 +231,7 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            closeQuietly(authz);
             closeQuietly(identity);
             auditLifecycle("server.stop");
             closeQuietly(audit);
@@ -252,6 +266,13 @@ public final class AegisServer implements AutoCloseable {
         } catch (AuditUnavailableException e) {
             LOG.atError().setMessage("lifecycle event could not be audited").addKeyValue("action", action).log();
         }
+    }
+
+    private static AuthzSettings authzSettings(AegisConfig config) {
+        AegisConfig.Policy p = config.policy();
+        return AuthzSettings.defaults().withMaxDepth(p.maxDepth()).withMaxListResults(p.maxListResults())
+                .withDecisionCacheSize(p.decisionCacheSize()).withAuditAllowSampleRate(p.auditAllowSampleRate())
+                .withParallelUnions(p.parallelUnions());
     }
 
     private static StoreConfig storeConfig(AegisConfig config) {

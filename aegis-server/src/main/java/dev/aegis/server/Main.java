@@ -2,6 +2,7 @@ package dev.aegis.server;
 
 import dev.aegis.server.cli.AuditCommand;
 import dev.aegis.server.cli.ClientsCommand;
+import dev.aegis.server.cli.AuthzCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.GroupsCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
-                ClientsCommand.class, UsersCommand.class, GroupsCommand.class,
+                ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

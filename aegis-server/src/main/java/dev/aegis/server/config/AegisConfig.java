@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param identity       the identity provider ({@code identity.*})
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
-                          RotationPolicy rotationPolicy, Audit audit, Logging logging, IdentitySettings identity) {
+                          RotationPolicy rotationPolicy, Audit audit, Logging logging, IdentitySettings identity,
+                          Policy policy) {
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */
     public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {
@@ -86,6 +87,15 @@ public record AegisConfig(Path dataDir, Server server, Storage storage, Path roo
 
     /** @param jsonLines where JSON-lines audit records go: a file, {@code stdout}, or nowhere when empty. */
     public record Audit(boolean failClosed, Optional<String> jsonLines, Duration recordTimeout) {
+    }
+
+    /**
+     * The authorization engine ({@code policy.*}).
+     *
+     * @param auditAllowSampleRate share of allowed checks that are audited (denials always are), 0..1
+     */
+    public record Policy(int maxDepth, int maxListResults, int decisionCacheSize, double auditAllowSampleRate,
+                         boolean parallelUnions) {
     }
 
     /** @param json true for JSON lines (the default), false for human-readable text. */

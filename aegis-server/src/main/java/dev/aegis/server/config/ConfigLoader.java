@@ -118,7 +118,23 @@ public final class ConfigLoader {
                     integer(ConfigKey.SERVER_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
                     tls());
             Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
-            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging(), identity());
+            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging(), identity(),
+                    policy());
+        }
+
+        private AegisConfig.Policy policy() {
+            double rate;
+            try {
+                rate = Double.parseDouble(raw(ConfigKey.POLICY_AUDIT_ALLOW_SAMPLE_RATE));
+            } catch (NumberFormatException e) {
+                rate = -1;
+            }
+            if (!(rate >= 0 && rate <= 1)) {
+                throw invalid(ConfigKey.POLICY_AUDIT_ALLOW_SAMPLE_RATE, "must be a number between 0 and 1");
+            }
+            return new AegisConfig.Policy(integer(ConfigKey.POLICY_MAX_DEPTH, 1, 100),
+                    integer(ConfigKey.POLICY_MAX_LIST_RESULTS, 1, 100_000),
+                    integer(ConfigKey.POLICY_DECISION_CACHE_SIZE, 0, 10_000_000), rate, bool(ConfigKey.POLICY_PARALLEL_UNIONS));
         }
 
         private Optional<AegisConfig.Tls> tls() {

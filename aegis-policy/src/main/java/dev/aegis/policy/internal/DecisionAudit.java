@@ -1,0 +1,64 @@
+package dev.aegis.policy.internal;
+
+import dev.aegis.audit.api.AuditDecision;
+import dev.aegis.audit.api.AuditEvent;
+import dev.aegis.audit.api.AuditLog;
+import dev.aegis.audit.api.AuditUnavailableException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Audits check decisions: every denial, and every n-th allow where n = 1 / sample rate (deterministic, so the
+ * rate is exact and testable). A denial carries its explanation (the failed branches), so the audit trail says
+ * why access was refused. A sampled allow whose record cannot be made durable in fail-closed mode is not
+ * released ({@link OpenFgaApi.AuditFailure}); a denial stays a denial either way. Thread-safe.
+ */
+public final class DecisionAudit {
+    static final int MAX_EXPLAIN_CHARS = 4000;
+    private final AuditLog audit;
+    private final long allowEvery;
+    private final AtomicLong allows = new AtomicLong();
+
+    /** @param audit the audit log, or {@code null} to audit nothing (benchmarks, embedded use) */
+    public DecisionAudit(AuditLog audit, double allowSampleRate) {
+        this.audit = audit;
+        this.allowEvery = allowSampleRate <= 0 ? 0 : Math.max(1, Math.round(1 / allowSampleRate));
+    }
+
+    boolean wants(boolean allowed) {
+        if (audit == null) {
+            return false;
+        }
+        return !allowed || allowEvery > 0 && allows.incrementAndGet() % allowEvery == 0;
+    }
+
+    void record(String actor, String source, String storeId, String modelId, Tuple key, boolean allowed, long token,
+                Trace trace) {
+        // one line: audit details may not contain control characters
+        String explain = trace == null ? null : trace.toText().strip().replace("\n", " | ");
+        if (explain != null && explain.length() > MAX_EXPLAIN_CHARS) {
+            explain = explain.substring(0, MAX_EXPLAIN_CHARS) + "...";
+        }
+        AuditEvent.Builder b = AuditEvent.builder("authz.check")
+                .actor(actor)
+                .subject(key.user())
+                .resource(key.object() + "#" + key.relation())
+                .decision(allowed ? AuditDecision.ALLOW : AuditDecision.DENY)
+                .reason(allowed ? "granted" : "no relation path grants")
+                .sourceAddress(source)
+                .service("aegis-policy")
+                .detail("store_id", storeId)
+                .detail("authorization_model_id", modelId)
+                .detail("consistency_token", Consistency.token(token));
+        if (explain != null) {
+            b.detail("explain", explain);
+        }
+        try {
+            audit.record(b.build());
+        } catch (AuditUnavailableException e) {
+            if (allowed) {
+                throw new OpenFgaApi.AuditFailure(e);
+            }
+            OpenFgaApi.log().atWarn().addKeyValue("store", storeId).log("denial could not be audited");
+        }
+    }
+}
