@@ -13,6 +13,11 @@ import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.PlatformMetrics;
+import dev.aegis.server.http.SecretsRoutes;
+import dev.aegis.secrets.api.SealType;
+import dev.aegis.secrets.api.SecretChangeListener;
+import dev.aegis.secrets.api.SecretsEngine;
+import dev.aegis.secrets.api.SecretsSettings;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.server.tls.ServerTls;
@@ -52,12 +57,14 @@ public final class AegisServer implements AutoCloseable {
     private final KeyRotationScheduler rotation;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
+    private final SecretsEngine secrets;
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean accepting = true;
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
-                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
+                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
+                        SecretsEngine secrets) {
         this.config = config;
         this.store = store;
         this.audit = audit;
@@ -65,6 +72,7 @@ public final class AegisServer implements AutoCloseable {
         this.rotation = rotation;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
+        this.secrets = secrets;
     }
 
     /**
@@ -81,7 +89,8 @@ public final class AegisServer implements AutoCloseable {
         try {
             Store store = Store.open(storeConfig(config));
             started.add(store);
-            KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(config.rootKeyFile()), clock);
+            RootKeyFile rootKeyFile = RootKeyFile.openOrCreate(config.rootKeyFile());
+            KeyMaterialStore keys = new KeyMaterialStore(store, rootKeyFile, clock);
             List<JsonLinesAuditSink> sinks = auditSinks(config);
             started.addAll(sinks);
             AuditLog audit = AuditLog.start(auditSettings(config), store, keys, List.<AuditSink>copyOf(sinks), clock);
@@ -90,6 +99,11 @@ public final class AegisServer implements AutoCloseable {
                     audit, clock, List.of(KeyMaterialStore.TOKENS_RING, KeyMaterialStore.AUDIT_RING));
             rotation.start();
             started.add(rotation);
+            SecretsEngine secrets = SecretsEngine.start(
+                    SecretsSettings.defaults(config.secrets().shamirSeal() ? SealType.SHAMIR : SealType.FILE),
+                    store, audit, rootKeyFile, SecretChangeListener.NONE, clock);
+            started.add(secrets);
+            SecretsRoutes secretsRoutes = new SecretsRoutes(secrets);
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);
@@ -97,7 +111,10 @@ public final class AegisServer implements AutoCloseable {
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
-            WebServer web = webServer(config, api).start();
+            WebServer web = webServer(config, routing -> {
+                secretsRoutes.register(routing);
+                api.register(routing);
+            }).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -106,7 +123,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential, secrets);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -139,6 +156,11 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The initial root token of the secrets manager, present only on its first start with the file seal. */
+    public Optional<String> secretsRootToken() {
+        return secrets.initialRootToken();
+    }
+
     public AegisConfig config() {
         return config;
     }
@@ -156,6 +178,7 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            closeQuietly(secrets);
             auditLifecycle("server.stop");
             closeQuietly(audit);
             for (JsonLinesAuditSink sink : sinks) {
@@ -215,7 +238,8 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, ControlPlaneApi api) throws IOException, GeneralSecurityException {
+    private static WebServer webServer(AegisConfig config, java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> routes)
+            throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
                 .host(server.host())
@@ -223,7 +247,7 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(api::register);
+                .routing(routes::accept);
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));

@@ -17,9 +17,19 @@ import java.util.Optional;
  * @param rotationPolicy the signing key schedule of the token and audit key rings
  * @param audit          audit failure mode and sinks
  * @param logging        log format and level
+ * @param secrets        the secrets manager (issue 8)
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
-                          RotationPolicy rotationPolicy, Audit audit, Logging logging) {
+                          RotationPolicy rotationPolicy, Audit audit, Logging logging, Secrets secrets) {
+
+    /**
+     * The secrets manager.
+     *
+     * @param shamirSeal true: the barrier starts sealed and is unsealed with Shamir shares ({@code aegis operator
+     *                   init/unseal}); false: it unseals itself from the root key file (the embedded default)
+     */
+    public record Secrets(boolean shamirSeal) {
+    }
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */
     public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {

@@ -34,7 +34,8 @@ enum ConfigKey {
     AUDIT_JSONL("audit.jsonl", "", false),
     AUDIT_RECORD_TIMEOUT("audit.record-timeout", "5s", false),
     LOGGING_FORMAT("logging.format", "json", false),
-    LOGGING_LEVEL("logging.level", "info", false);
+    LOGGING_LEVEL("logging.level", "info", false),
+    SECRETS_SEAL("secrets.seal", "auto", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 
