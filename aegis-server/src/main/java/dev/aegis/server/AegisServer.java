@@ -12,15 +12,16 @@ import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.http.SecretsRoutes;
 import dev.aegis.secrets.api.SealType;
-import dev.aegis.secrets.api.SecretChangeListener;
 import dev.aegis.secrets.api.SecretsEngine;
 import dev.aegis.secrets.api.SecretsSettings;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.server.tls.ServerTls;
+import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.RootKeyFile;
 import dev.aegis.store.api.Store;
@@ -28,14 +29,17 @@ import dev.aegis.store.api.StoreConfig;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +54,15 @@ import org.slf4j.LoggerFactory;
 public final class AegisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AegisServer.class);
 
+    /** Events are kept this long for replay: longer than any token or SVID lives (DESIGN.md revocation). */
+    private static final Duration EVENT_RETENTION = Duration.ofHours(24);
+    /** How often a node reads the events other cluster nodes published: well under the 1 s revocation target. */
+    private static final Duration EVENT_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+
     private final AegisConfig config;
     private final Store store;
+    private final EventBus events;
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
@@ -62,11 +73,12 @@ public final class AegisServer implements AutoCloseable {
     private volatile boolean accepting = true;
     private boolean closed;
 
-    private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
+    private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
                         SecretsEngine secrets) {
         this.config = config;
         this.store = store;
+        this.events = events;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
@@ -89,6 +101,9 @@ public final class AegisServer implements AutoCloseable {
         try {
             Store store = Store.open(storeConfig(config));
             started.add(store);
+            EventBus events = new EventBus(store, clock, EVENT_RETENTION);
+            events.startPolling(EVENT_POLL_INTERVAL);
+            started.add(events);
             RootKeyFile rootKeyFile = RootKeyFile.openOrCreate(config.rootKeyFile());
             KeyMaterialStore keys = new KeyMaterialStore(store, rootKeyFile, clock);
             List<JsonLinesAuditSink> sinks = auditSinks(config);
@@ -99,11 +114,12 @@ public final class AegisServer implements AutoCloseable {
                     audit, clock, List.of(KeyMaterialStore.TOKENS_RING, KeyMaterialStore.AUDIT_RING));
             rotation.start();
             started.add(rotation);
+            // Secrets manager (issue 8): Vault's API under /v1/; KV version changes go to the event stream.
             SecretsEngine secrets = SecretsEngine.start(
                     SecretsSettings.defaults(config.secrets().shamirSeal() ? SealType.SHAMIR : SealType.FILE),
-                    store, audit, rootKeyFile, SecretChangeListener.NONE, clock);
+                    store, audit, rootKeyFile, (path, version, change) -> events.publish("secret.changed", path,
+                            java.util.Map.of("version", Long.toString(version), "change", change)), clock);
             started.add(secrets);
-            SecretsRoutes secretsRoutes = new SecretsRoutes(secrets);
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);
@@ -111,10 +127,11 @@ public final class AegisServer implements AutoCloseable {
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
-            WebServer web = webServer(config, routing -> {
-                secretsRoutes.register(routing);
-                api.register(routing);
-            }).start();
+            EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
+                    () -> self[0] == null || self[0].accepting);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register,
+                    new SecretsRoutes(secrets)::register);
+            WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -123,7 +140,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential, secrets);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, secrets);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -156,6 +173,11 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The platform event stream of this node (revocations and changes). */
+    public EventBus events() {
+        return events;
+    }
+
     /** The initial root token of the secrets manager, present only on its first start with the file seal. */
     public Optional<String> secretsRootToken() {
         return secrets.initialRootToken();
@@ -184,6 +206,7 @@ public final class AegisServer implements AutoCloseable {
             for (JsonLinesAuditSink sink : sinks) {
                 closeQuietly(sink);
             }
+            closeQuietly(events);
             closeQuietly(store);
             LOG.atInfo().setMessage("aegis stopped").log();
         } finally {
@@ -221,7 +244,8 @@ public final class AegisServer implements AutoCloseable {
         return store.withMaxPoolSize(storage.poolSize());
     }
 
-    private static AuditSettings auditSettings(AegisConfig config) {
+    /** The audit settings a server with this configuration runs with (also what `audit verify` expects). */
+    public static AuditSettings auditSettings(AegisConfig config) {
         return AuditSettings.defaults()
                 .withFailureMode(config.audit().failClosed() ? AuditFailureMode.FAIL_CLOSED : AuditFailureMode.FAIL_OPEN)
                 .withRecordTimeout(config.audit().recordTimeout());
@@ -238,7 +262,7 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> routes)
+    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes)
             throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
@@ -247,7 +271,7 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(routes::accept);
+                .routing(routes);
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));

@@ -41,7 +41,16 @@ public final class SecretsRuntime implements AutoCloseable {
     }
 
     public static SecretsRuntime start(SecretsSettings settings, Store store, AuditLog audit, RootKeyProvider rootKeyFile,
-                                       SecretChangeListener changes, Clock clock) {
+                                       SecretChangeListener listener, Clock clock) {
+        SecretChangeListener changes = (path, version, change) -> {
+            try {
+                listener.secretChanged(path, version, change);
+            } catch (RuntimeException e) {
+                // The change is committed; a lost notification only delays SDK refreshes until their TTL.
+                LOG.atWarn().addKeyValue("path", path).addKeyValue("version", version)
+                        .addKeyValue("error", e.getClass().getSimpleName()).log("secret change event not published");
+            }
+        };
         Barrier barrier = new Barrier(store, clock);
         ShamirUnseal shamir = new ShamirUnseal();
         Mounts mounts = new Mounts(store, clock);

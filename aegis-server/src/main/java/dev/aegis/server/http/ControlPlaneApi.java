@@ -20,7 +20,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +62,12 @@ public final class ControlPlaneApi {
         this.jwksCacheControl = "public, max-age=" + jwksMaxAge.toSeconds();
     }
 
-    /** Registers the routes, the security headers and the problem+json fallbacks. */
-    public void register(HttpRouting.Builder routing) {
+    /**
+     * Registers the security headers, the foundation's routes, then each feature's routes (identity, workload
+     * CA, authorization, secrets, events — each module's own class), then the problem+json fallbacks, which
+     * must come last because routes match in registration order.
+     */
+    public void register(HttpRouting.Builder routing, List<Consumer<HttpRouting.Builder>> features) {
         routing.addFilter((chain, request, response) -> {
             response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
             response.header(HeaderNames.create("X-Frame-Options"), "DENY");
@@ -72,8 +78,11 @@ public final class ControlPlaneApi {
                 .get("/readyz", this::readiness)
                 .get("/metrics", this::prometheus)
                 .get("/.well-known/jwks.json", this::jwks)
-                .get("/admin/v1/status", this::adminStatus)
-                .any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."))
+                .get("/admin/v1/status", this::adminStatus);
+        for (Consumer<HttpRouting.Builder> feature : features) {
+            feature.accept(routing);
+        }
+        routing.any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."))
                 .error(Throwable.class, (request, response, error) -> {
                     // Our fault, not the client's: log it with the path, answer without any detail.
                     LOG.atError().setMessage("request failed").addKeyValue("path", request.path().path())
