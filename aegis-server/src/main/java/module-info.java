@@ -7,6 +7,7 @@ module dev.aegis.server {
     requires dev.aegis.store;
     requires dev.aegis.audit;
     requires dev.aegis.secrets;
+    requires java.net.http; // the secrets CLI commands call a running Aegis
     requires io.helidon.webserver;
     requires io.helidon.common.tls;
     requires io.helidon.http;

@@ -3,6 +3,9 @@ package dev.aegis.server;
 import dev.aegis.server.cli.AuditCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
+import dev.aegis.server.cli.KvCommand;
+import dev.aegis.server.cli.OperatorCommand;
+import dev.aegis.server.cli.TransitCommand;
 import dev.aegis.server.cli.UpCommand;
 import dev.aegis.server.cli.VersionCommand;
 import java.io.PrintWriter;
@@ -16,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
+                OperatorCommand.class, KvCommand.class, TransitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
