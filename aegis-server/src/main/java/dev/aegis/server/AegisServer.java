@@ -120,6 +120,8 @@ public final class AegisServer implements AutoCloseable {
                     store, audit, rootKeyFile, (path, version, change) -> events.publish("secret.changed", path,
                             java.util.Map.of("version", Long.toString(version), "change", change)), clock);
             started.add(secrets);
+            // Writes on other cluster nodes reach this node's KV read cache through the event stream.
+            started.add(events.subscribe("secret.changed", events.latestSequence(), e -> secrets.invalidate(e.subject())));
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);

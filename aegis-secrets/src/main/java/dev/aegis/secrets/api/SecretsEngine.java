@@ -58,6 +58,17 @@ public final class SecretsEngine implements AutoCloseable {
         return runtime.initialRootToken();
     }
 
+    /**
+     * Drops this node's cached copy of a KV key that another cluster node changed; wire it to the platform
+     * event stream's {@code secret.changed} events (their subject is the mount path). Without it a node may
+     * serve a replaced version for up to {@link SecretsSettings#tokenCacheTtl()}.
+     *
+     * @param mountPath mount and key, e.g. {@code secret/app/db}
+     */
+    public void invalidate(String mountPath) {
+        runtime.invalidate(Objects.requireNonNull(mountPath, "mountPath"));
+    }
+
     /** @return whether the barrier is sealed */
     public boolean sealed() {
         return runtime.sealed();

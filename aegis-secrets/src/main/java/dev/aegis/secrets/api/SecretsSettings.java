@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param defaultTokenTtl   TTL of tokens created without one (Vault's default: 768h)
  * @param maxTokenTtl       upper bound of any token or lease TTL
  * @param leaseReapInterval how often expired leases and tokens are looked for (in small batches)
- * @param tokenCacheTtl     how long a node trusts a token it looked up before reading it again (bounds how
- *                          late a revocation on another cluster node is seen here)
+ * @param tokenCacheTtl     how long a node trusts a token or the current version of a KV key it looked up
+ *                          before reading it again: bounds how late a revocation or a write on another cluster
+ *                          node is seen here if its event is lost ({@link Duration#ZERO} turns caching off)
  */
 public record SecretsSettings(SealType sealType, Duration defaultTokenTtl, Duration maxTokenTtl,
                               Duration leaseReapInterval, Duration tokenCacheTtl) {

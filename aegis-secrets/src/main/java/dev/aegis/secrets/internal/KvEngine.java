@@ -30,13 +30,19 @@ final class KvEngine implements MountedEngine {
     private final Mounts mounts;
     private final Clock clock;
     private final SecretChangeListener changes;
+    private final KvReadCache cache;
 
-    KvEngine(Store store, Barrier barrier, Mounts mounts, Clock clock, SecretChangeListener changes) {
+    KvEngine(Store store, Barrier barrier, Mounts mounts, Clock clock, SecretChangeListener changes, KvReadCache cache) {
         this.store = store;
         this.barrier = barrier;
         this.mounts = mounts;
         this.clock = clock;
-        this.changes = changes;
+        this.cache = cache;
+        // Every change on this node drops the cached copy before anyone is told about it.
+        this.changes = (path, version, change) -> {
+            cache.invalidate(path);
+            changes.secretChanged(path, version, change);
+        };
     }
 
     @Override
@@ -52,6 +58,9 @@ final class KvEngine implements MountedEngine {
             throw VaultError.notFound();
         }
         KvVersions versions = new KvVersions(store, mount, changes, clock);
+        if (call.op() != Operation.READ && call.op() != Operation.LIST) {
+            cache.invalidate(mount.path() + key); // before the change too: a failed write leaves nothing stale
+        }
         return switch (group) {
             case "data" -> switch (call.op()) {
                 case READ -> read(mount, key, call);
@@ -85,6 +94,7 @@ final class KvEngine implements MountedEngine {
 
     @Override
     public void unmounted(Mount mount) {
+        cache.clear();
         store.inTransaction(c -> {
             KvRows.deleteMount(c, mount.uuid());
             return null;
@@ -93,7 +103,14 @@ final class KvEngine implements MountedEngine {
 
     private Reply read(Mount mount, String key, Call call) {
         long version = parseVersion(call.query().get("version"));
-        KvRows.Read read = store.inTransaction(c -> KvRows.read(c, mount.uuid(), key, version));
+        KvRows.Read read = version == 0 ? cache.get(mount.path() + key) : null;
+        if (read == null) {
+            long started = System.nanoTime();
+            read = SingleReads.read(store, c -> KvRows.read(c, mount.uuid(), key, version));
+            if (version == 0 && read != null) {
+                cache.put(mount.path() + key, read, started);
+            }
+        }
         if (read == null || read.version() == null) {
             throw VaultError.notFound();
         }

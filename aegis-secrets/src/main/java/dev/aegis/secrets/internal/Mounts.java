@@ -25,7 +25,7 @@ final class Mounts {
 
     private final Store store;
     private final Clock clock;
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Long.MIN_VALUE);
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Long.MIN_VALUE / 2); // stale at once, no overflow
 
     private record Snapshot(List<Mount> mounts, long loadedAt) {
     }

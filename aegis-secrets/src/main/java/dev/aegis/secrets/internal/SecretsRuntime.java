@@ -27,10 +27,12 @@ public final class SecretsRuntime implements AutoCloseable {
     private final SecretsSettings settings;
     private final Thread reaper;
     private final Optional<String> initialRootToken;
+    private final KvReadCache kvCache;
     private volatile boolean closed;
 
     private SecretsRuntime(Barrier barrier, VaultRouter router, TokenStore tokens, LeaseStore leases,
-                           SecretsSettings settings, Optional<String> initialRootToken) {
+                           SecretsSettings settings, Optional<String> initialRootToken, KvReadCache kvCache) {
+        this.kvCache = kvCache;
         this.barrier = barrier;
         this.router = router;
         this.tokens = tokens;
@@ -60,7 +62,8 @@ public final class SecretsRuntime implements AutoCloseable {
         tokens.onRevoke(leases::revokeByToken);
         RequestAudit requestAudit = new RequestAudit(audit);
         Map<String, MountedEngine> engines = new HashMap<>();
-        engines.put("kv", new KvEngine(store, barrier, mounts, clock, changes));
+        KvReadCache kvCache = new KvReadCache(settings.tokenCacheTtl());
+        engines.put("kv", new KvEngine(store, barrier, mounts, clock, changes, kvCache));
         engines.put("transit", new TransitEngine(store, barrier, clock));
         TokenApi tokenApi = new TokenApi(tokens, clock, settings.defaultTokenTtl(), settings.maxTokenTtl());
         engines.put("approle", new AppRoleEngine(store, barrier, tokens, tokenApi, clock));
@@ -79,7 +82,7 @@ public final class SecretsRuntime implements AutoCloseable {
                 barrier.unseal(key);
             }
         }
-        SecretsRuntime runtime = new SecretsRuntime(barrier, router, tokens, leases, settings, rootToken);
+        SecretsRuntime runtime = new SecretsRuntime(barrier, router, tokens, leases, settings, rootToken, kvCache);
         runtime.reaper.start();
         LOG.atInfo().addKeyValue("seal", settings.sealType()).addKeyValue("initialized", barrier.initialized())
                 .addKeyValue("sealed", barrier.sealed()).log("secrets manager started");
@@ -92,6 +95,11 @@ public final class SecretsRuntime implements AutoCloseable {
 
     public Optional<String> initialRootToken() {
         return initialRootToken;
+    }
+
+    /** Another node changed {@code mountPath} (a {@code secret.changed} event): drop this node's cached copy. */
+    public void invalidate(String mountPath) {
+        kvCache.invalidate(mountPath);
     }
 
     public boolean sealed() {

@@ -249,7 +249,7 @@ final class TokenStore {
     }
 
     private TokenEntry load(String column, String value) {
-        return store.inTransaction(c -> loadIn(c, column, value));
+        return SingleReads.read(store, c -> loadIn(c, column, value));
     }
 
     private static TokenEntry loadIn(Connection c, String column, String value) throws SQLException {
