@@ -19,6 +19,10 @@ import java.util.Map;
 final class RequestAudit {
     private static final int MAX_HASHED_FIELDS = 24;
     private static final String SERVICE = "aegis-secrets";
+    /** Fields of Vault's response envelope and metadata that are never secret: not worth an HMAC each. */
+    private static final java.util.Set<String> NOT_SECRET = java.util.Set.of("request_id", "lease_duration",
+            "renewable", "mount_type", "created_time", "deletion_time", "updated_time", "issue_time", "expire_time",
+            "creation_time", "version", "destroyed", "type");
 
     private final AuditLog audit;
 
@@ -80,7 +84,9 @@ final class RequestAudit {
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                hashValues(b, prefix + "." + e.getKey(), e.getValue(), budget);
+                if (!NOT_SECRET.contains(e.getKey())) {
+                    hashValues(b, prefix + "." + e.getKey(), e.getValue(), budget);
+                }
             }
         } else if (node.isArray()) {
             int i = 0;

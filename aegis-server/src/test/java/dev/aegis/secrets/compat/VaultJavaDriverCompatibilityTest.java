@@ -66,6 +66,14 @@ class VaultJavaDriverCompatibilityTest {
         assertEquals("second-secret", vault.logical().read("secret/app/db").getData().get("password"));
 
         assertTrue(vault.logical().list("secret/app").getListData().contains("db"));
+
+        java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var sub = server.events().subscribe("secret.changed", 0,
+                e -> events.add(e.subject() + " v" + e.attributes().get("version") + " " + e.attributes().get("change")))) {
+            assertTrue(events.contains("secret/app/db v2 write"), events.toString());
+            assertTrue(events.contains("secret/app/db v2 delete"), events.toString());
+            assertTrue(events.contains("secret/app/db v1 destroy"), events.toString());
+        }
     }
 
     @Test
