@@ -7,8 +7,9 @@ module dev.aegis.server {
     requires dev.aegis.store;
     requires dev.aegis.audit;
     requires dev.aegis.identity;
-    requires java.net.http; // the admin CLI commands call the HTTP API
     requires dev.aegis.policy;
+    requires dev.aegis.secrets;
+    requires java.net.http; // the CLI commands call a running Aegis over HTTP
     requires io.helidon.webserver;
     requires io.helidon.common.tls;
     requires io.helidon.http;

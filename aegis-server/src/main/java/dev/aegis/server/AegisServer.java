@@ -19,6 +19,10 @@ import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
+import dev.aegis.server.http.SecretsRoutes;
+import dev.aegis.secrets.api.SealType;
+import dev.aegis.secrets.api.SecretsEngine;
+import dev.aegis.secrets.api.SecretsSettings;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.server.tls.ServerTls;
@@ -73,13 +77,14 @@ public final class AegisServer implements AutoCloseable {
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
     private final IdentityProvider identity;
+    private final SecretsEngine secrets;
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean accepting = true;
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
-                        IdentityProvider identity, AuthzService authz) {
+                        IdentityProvider identity, AuthzService authz, SecretsEngine secrets) {
         this.config = config;
         this.store = store;
         this.events = events;
@@ -90,6 +95,7 @@ public final class AegisServer implements AutoCloseable {
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
         this.identity = identity;
+        this.secrets = secrets;
     }
 
     /**
@@ -109,7 +115,8 @@ public final class AegisServer implements AutoCloseable {
             EventBus events = new EventBus(store, clock, EVENT_RETENTION);
             events.startPolling(EVENT_POLL_INTERVAL);
             started.add(events);
-            KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(config.rootKeyFile()), clock);
+            RootKeyFile rootKeyFile = RootKeyFile.openOrCreate(config.rootKeyFile());
+            KeyMaterialStore keys = new KeyMaterialStore(store, rootKeyFile, clock);
             List<JsonLinesAuditSink> sinks = auditSinks(config);
             started.addAll(sinks);
             AuditLog audit = AuditLog.start(auditSettings(config), store, keys, List.<AuditSink>copyOf(sinks), clock);
@@ -118,6 +125,14 @@ public final class AegisServer implements AutoCloseable {
                     audit, clock, List.of(KeyMaterialStore.TOKENS_RING, KeyMaterialStore.AUDIT_RING));
             rotation.start();
             started.add(rotation);
+            // Secrets manager (issue 8): Vault's API under /v1/; KV version changes go to the event stream.
+            SecretsEngine secrets = SecretsEngine.start(
+                    SecretsSettings.defaults(config.secrets().shamirSeal() ? SealType.SHAMIR : SealType.FILE),
+                    store, audit, rootKeyFile, (path, version, change) -> events.publish("secret.changed", path,
+                            java.util.Map.of("version", Long.toString(version), "change", change)), clock);
+            started.add(secrets);
+            // Writes on other cluster nodes reach this node's KV read cache through the event stream.
+            started.add(events.subscribe("secret.changed", events.latestSequence(), e -> secrets.invalidate(e.subject())));
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
             IdentityProvider identity = startIdentity(config, store, keys, rotation, audit, events, bootstrap, clock);
             started.add(identity);
@@ -135,7 +150,7 @@ public final class AegisServer implements AutoCloseable {
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
-                    identity::register, authzRoutes::register);
+                    identity::register, authzRoutes::register, new SecretsRoutes(secrets)::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -146,7 +161,8 @@ public final class AegisServer implements AutoCloseable {
             identity.issuer(baseUrl(config, web));
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity, authz);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity, authz,
+                    secrets);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -214,6 +230,11 @@ public final class AegisServer implements AutoCloseable {
         return events;
     }
 
+    /** The initial root token of the secrets manager, present only on its first start with the file seal. */
+    public Optional<String> secretsRootToken() {
+        return secrets.initialRootToken();
+    }
+
     public AegisConfig config() {
         return config;
     }
@@ -231,6 +252,7 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            closeQuietly(secrets);
             closeQuietly(authz);
             closeQuietly(identity);
             auditLifecycle("server.stop");

@@ -6,6 +6,9 @@ import dev.aegis.server.cli.AuthzCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.GroupsCommand;
+import dev.aegis.server.cli.KvCommand;
+import dev.aegis.server.cli.OperatorCommand;
+import dev.aegis.server.cli.TransitCommand;
 import dev.aegis.server.cli.UpCommand;
 import dev.aegis.server.cli.UsersCommand;
 import dev.aegis.server.cli.VersionCommand;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Command;
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
                 ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
+                OperatorCommand.class, KvCommand.class, TransitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -61,12 +61,20 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         console.println("  JWKS       " + base + "/.well-known/jwks.json");
         console.println("  OpenID     " + base + "/.well-known/openid-configuration");
         console.println("  admin      " + base + "/admin/v1/status");
+        console.println("  secrets    " + base + "/v1/ (Vault API; VAULT_ADDR=" + base + ")");
         server.bootstrapCredential().ifPresent(credential -> {
             // Printed to the console once, never logged: only its HMAC is stored.
             console.println();
             console.println("  Bootstrap admin credential (shown only this once; store it safely):");
             console.println("    " + credential);
             console.println("  Use it as: Authorization: Bearer <credential>");
+        });
+        server.secretsRootToken().ifPresent(token -> {
+            // Like the bootstrap credential: printed once, only its HMAC is stored.
+            console.println();
+            console.println("  Secrets root token (shown only this once; store it safely):");
+            console.println("    " + token);
+            console.println("  Use it as: X-Vault-Token: <token>  (or VAULT_TOKEN for Vault clients)");
         });
         console.println();
         console.println("Press Ctrl+C to stop.");

@@ -19,10 +19,20 @@ import java.util.Optional;
  * @param audit          audit failure mode and sinks
  * @param logging        log format and level
  * @param identity       the identity provider ({@code identity.*})
+ * @param secrets        the secrets manager ({@code secrets.*})
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
                           RotationPolicy rotationPolicy, Audit audit, Logging logging, IdentitySettings identity,
-                          Policy policy) {
+                          Policy policy, Secrets secrets) {
+
+    /**
+     * The secrets manager.
+     *
+     * @param shamirSeal true: the barrier starts sealed and is unsealed with Shamir shares ({@code aegis operator
+     *                   init/unseal}); false: it unseals itself from the root key file (the embedded default)
+     */
+    public record Secrets(boolean shamirSeal) {
+    }
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */
     public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {

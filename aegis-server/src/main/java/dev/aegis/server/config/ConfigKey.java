@@ -46,7 +46,8 @@ enum ConfigKey {
     IDENTITY_MAX_FAILURES_PER_ADDRESS("identity.login.max-failures-per-address", "100", false),
     IDENTITY_ADDRESS_WINDOW("identity.login.address-window", "1h", false),
     IDENTITY_SESSION_LIFETIME("identity.session-lifetime", "8h", false),
-    IDENTITY_DPOP_REQUIRE_NONCE("identity.dpop.require-nonce", "false", false);
+    IDENTITY_DPOP_REQUIRE_NONCE("identity.dpop.require-nonce", "false", false),
+    SECRETS_SEAL("secrets.seal", "auto", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 

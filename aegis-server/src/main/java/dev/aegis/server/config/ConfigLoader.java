@@ -118,8 +118,9 @@ public final class ConfigLoader {
                     integer(ConfigKey.SERVER_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
                     tls());
             Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
-            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging(), identity(),
-                    policy());
+            AegisConfig.Storage storage = storage();
+            return new AegisConfig(dataDir, server, storage, rootKey, rotationPolicy(), audit(), logging(), identity(),
+                    policy(), secrets(storage));
         }
 
         private AegisConfig.Policy policy() {
@@ -194,6 +195,16 @@ public final class ConfigLoader {
             // Retired keys are kept for the largest skew any verifier may allow, not the signer's own.
             return new RotationPolicy(algorithm, period, ahead, duration(ConfigKey.KEYS_MAX_TOKEN_LIFETIME),
                     RotationPolicy.MAX_CLOCK_SKEW);
+        }
+
+        /** {@code auto}: the root key file on the embedded default, Shamir shares on a PostgreSQL cluster. */
+        private AegisConfig.Secrets secrets(AegisConfig.Storage storage) {
+            return switch (raw(ConfigKey.SECRETS_SEAL).toLowerCase(Locale.ROOT)) {
+                case "auto" -> new AegisConfig.Secrets(!storage.embedded());
+                case "file" -> new AegisConfig.Secrets(false);
+                case "shamir" -> new AegisConfig.Secrets(true);
+                default -> throw invalid(ConfigKey.SECRETS_SEAL, "must be auto, file or shamir");
+            };
         }
 
         private AegisConfig.Audit audit() {

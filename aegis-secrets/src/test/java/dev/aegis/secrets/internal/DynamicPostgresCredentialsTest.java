@@ -1,0 +1,136 @@
+package dev.aegis.secrets.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.store.api.StoreConfig;
+import dev.aegis.store.testing.PostgresTestServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database secrets engine against a real PostgreSQL (embedded server of the store's test fixture): the user
+ * is created on read, works, and is dropped when its lease expires, is revoked, or its token is revoked.
+ */
+class DynamicPostgresCredentialsTest {
+    static SecretsHarness h;
+    static String root;
+    static StoreConfig target;
+
+    @BeforeAll
+    static void configure() {
+        h = SharedHarnesses.h2();
+        root = h.rootToken();
+        target = PostgresTestServer.freshDatabase();
+        h.call("POST", "sys/mounts/database", root, "{\"type\":\"database\"}");
+        String url = target.jdbcUrl().replace("jdbc:postgresql://", "postgresql://{{username}}:{{password}}@");
+        SecretsHarness.Resp cfg = h.call("POST", "database/config/app", root, "{\"plugin_name\":\"postgresql-database-plugin\","
+                + "\"connection_url\":\"" + url + "\",\"username\":\"postgres\",\"password\":\"postgres\",\"allowed_roles\":[\"*\"]}");
+        assertEquals(204, cfg.status(), cfg.body());
+        for (String[] role : new String[][] {{"short", "2s", "2s"}, {"long", "1h", "2h"}}) {
+            SecretsHarness.Resp r = h.call("POST", "database/roles/" + role[0], root, "{\"db_name\":\"app\","
+                    + "\"creation_statements\":[\"CREATE ROLE \\\"{{name}}\\\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"
+                    + " GRANT CONNECT ON DATABASE " + databaseName() + " TO \\\"{{name}}\\\";\"],"
+                    + "\"default_ttl\":\"" + role[1] + "\",\"max_ttl\":\"" + role[2] + "\"}");
+            assertEquals(204, r.status(), r.body());
+        }
+    }
+
+    private static String databaseName() {
+        String url = target.jdbcUrl();
+        return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    private static boolean roleExists(String user) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + user + "'")) {
+            return rs.next();
+        }
+    }
+
+    private static Connection admin() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", "postgres");
+        return DriverManager.getConnection(target.jdbcUrl(), p);
+    }
+
+    private static Connection as(JsonNode creds) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", creds.path("username").asText());
+        p.setProperty("password", creds.path("password").asText());
+        return DriverManager.getConnection(target.jdbcUrl(), p);
+    }
+
+    @Test
+    void expiredLeaseDropsThePostgresUser() throws Exception {
+        SecretsHarness.Resp creds = h.call("GET", "database/creds/short", root, null);
+        assertEquals(200, creds.status(), creds.body());
+        assertTrue(creds.json().path("lease_id").asText().startsWith("database/creds/short/"));
+        assertEquals(2, creds.json().path("lease_duration").asInt());
+        JsonNode data = creds.data();
+        String user = data.path("username").asText();
+        try (Connection c = as(data)) {
+            assertTrue(c.isValid(2), "the dynamic user can log in");
+        }
+        assertTrue(roleExists(user));
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (roleExists(user) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertFalse(roleExists(user), "the reaper dropped the user when the lease expired");
+        assertThrows(SQLException.class, () -> as(data).close());
+        assertEquals(400, h.call("PUT", "sys/leases/lookup", root,
+                "{\"lease_id\":\"" + creds.json().path("lease_id").asText() + "\"}").status());
+    }
+
+    @Test
+    void revokeRenewAndRevokingTheTokenRevokesItsLeases() throws Exception {
+        SecretsHarness.Resp creds = h.call("GET", "database/creds/long", root, null);
+        String lease = creds.json().path("lease_id").asText();
+        JsonNode looked = h.call("PUT", "sys/leases/lookup", root, "{\"lease_id\":\"" + lease + "\"}").data();
+        assertTrue(looked.path("renewable").asBoolean());
+        SecretsHarness.Resp renewed = h.call("PUT", "sys/leases/renew", root, "{\"lease_id\":\"" + lease + "\",\"increment\":\"3h\"}");
+        assertTrue(renewed.json().path("lease_duration").asLong() <= 7200, "renewal is capped at max_ttl");
+        assertEquals(204, h.call("PUT", "sys/leases/revoke", root, "{\"lease_id\":\"" + lease + "\"}").status());
+        assertFalse(roleExists(creds.data().path("username").asText()));
+        assertEquals(204, h.call("PUT", "sys/leases/revoke", root, "{\"lease_id\":\"" + lease + "\"}").status(),
+                "revocation is idempotent");
+
+        h.call("PUT", "sys/policies/acl/db-user", root,
+                "{\"policy\":\"path \\\"database/creds/long\\\" { capabilities = [\\\"read\\\"] }\"}");
+        String t = h.call("POST", "auth/token/create", root, "{\"policies\":[\"db-user\"]}").json().path("auth")
+                .path("client_token").asText();
+        String u1 = h.call("GET", "database/creds/long", t, null).data().path("username").asText();
+        String u2 = h.call("GET", "database/creds/long", t, null).data().path("username").asText();
+        assertTrue(roleExists(u1) && roleExists(u2));
+        assertEquals(204, h.call("POST", "auth/token/revoke-self", t, null).status());
+        assertFalse(roleExists(u1) || roleExists(u2), "revoking a token revokes its leases");
+    }
+
+    @Test
+    void revokePrefixDropsEveryUserOfTheRole() throws Exception {
+        String a = h.call("GET", "database/creds/long", root, null).data().path("username").asText();
+        String b = h.call("GET", "database/creds/long", root, null).data().path("username").asText();
+        assertEquals(204, h.call("PUT", "sys/leases/revoke-prefix/database/creds/long", root, null).status());
+        assertFalse(roleExists(a) || roleExists(b));
+    }
+
+    @Test
+    void theConnectionPasswordIsNeverReturned() {
+        SecretsHarness.Resp cfg = h.call("GET", "database/config/app", root, null);
+        assertEquals(200, cfg.status());
+        assertFalse(cfg.body().contains("\"password\""), cfg.body());
+        assertEquals(UUID.class, UUID.randomUUID().getClass());
+    }
+}
