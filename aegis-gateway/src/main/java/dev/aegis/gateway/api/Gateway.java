@@ -76,6 +76,9 @@ public final class Gateway implements AutoCloseable {
                 .maxPayloadSize(64L * 1024 * 1024)
                 .connectionOptions(SocketOptions.builder().readTimeout(options.clientReadTimeout())
                         .tcpNoDelay(true).build())
+                // Slow clients (slowloris): a connection that sends nothing for the timeout is closed.
+                .idleConnectionTimeout(options.clientReadTimeout())
+                .idleConnectionPeriod(periodFor(options.clientReadTimeout()))
                 .routing(r -> r.any(runtime.handler()));
         if (options.tls() != null) {
             builder.tls(Tls.builder().sslContext(options.tls()).clientAuth(switch (options.clientAuth()) {
@@ -92,6 +95,11 @@ public final class Gateway implements AutoCloseable {
         LOG.atInfo().setMessage("gateway started").addKeyValue("port", server.port())
                 .addKeyValue("tls", options.tls() != null).addKeyValue("routes", runtime.config().routes().size()).log();
         return new Gateway(runtime, server, options, apiKeys);
+    }
+
+    private static Duration periodFor(Duration timeout) {
+        Duration half = timeout.dividedBy(2);
+        return half.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : half;
     }
 
     /** @return the bound port */

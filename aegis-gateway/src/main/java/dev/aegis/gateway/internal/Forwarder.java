@@ -40,8 +40,10 @@ final class Forwarder {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
             "content-length", "expect");
+    /** Hop-by-hop, plus the headers the gateway sets itself (its security headers win over the upstream's). */
     private static final Set<String> RESPONSE_DROP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade");
+            "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "x-frame-options",
+            "x-content-type-options", "referrer-policy", "strict-transport-security", "x-request-id");
 
     private final GatewayMetrics metrics;
 
