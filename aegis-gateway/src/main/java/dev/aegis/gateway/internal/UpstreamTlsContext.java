@@ -95,7 +95,7 @@ final class UpstreamTlsContext {
             Object o = parser.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair kp) {
-                return conv.getKeyPair(kp).getPrivate();
+                return conv.getPrivateKey(kp.getPrivateKeyInfo()); // SEC1 files may omit the public key
             }
             if (o instanceof PrivateKeyInfo info) {
                 return conv.getPrivateKey(info);
