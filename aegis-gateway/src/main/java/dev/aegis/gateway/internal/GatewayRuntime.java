@@ -207,6 +207,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 next = RedisCounters.connect(uri, config.redis().timeout());
                 metrics.bindRedis(next);
             } catch (RuntimeException e) {
+                LOG.atWarn().setMessage("Redis for rate limits cannot be reached").addKeyValue("error", e.toString())
+                        .addKeyValue("cause", String.valueOf(e.getCause())).log();
                 if (config.redis().onUnavailable() == UnavailablePolicy.FAIL_CLOSED || state == null) {
                     throw new RouteFileException(routesFile.getFileName().toString(), 0, "redis.uri",
                             "Redis cannot be reached (" + e.getClass().getSimpleName() + ")");

@@ -79,15 +79,18 @@ public final class RedisCounters implements AutoCloseable {
      */
     public static RedisCounters connect(String uri, Duration commandTimeout) {
         RedisURI redisUri = RedisURI.create(Objects.requireNonNull(uri, "uri"));
-        redisUri.setTimeout(commandTimeout);
+        // Start-up (connect + SCRIPT LOAD on a cold JVM) gets a generous timeout; checks get commandTimeout.
+        redisUri.setTimeout(Duration.ofSeconds(5));
         RedisClient client = RedisClient.create(redisUri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .timeoutOptions(TimeoutOptions.enabled())
                 .build());
         try {
-            return new RedisCounters(client, client.connect());
+            RedisCounters counters = new RedisCounters(client, client.connect());
+            counters.connection.setTimeout(commandTimeout);
+            return counters;
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
