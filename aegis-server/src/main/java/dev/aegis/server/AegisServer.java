@@ -12,6 +12,8 @@ import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.GatewayAdminApi;
+import dev.aegis.server.runtime.GatewayComponent;
 import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
@@ -63,13 +65,15 @@ public final class AegisServer implements AutoCloseable {
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
     private final WebServer web;
+    private final GatewayComponent gateway;
     private final Optional<String> bootstrapCredential;
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean accepting = true;
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
-                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
+                        KeyRotationScheduler rotation, WebServer web, GatewayComponent gateway,
+                        Optional<String> bootstrapCredential) {
         this.config = config;
         this.store = store;
         this.events = events;
@@ -77,6 +81,7 @@ public final class AegisServer implements AutoCloseable {
         this.sinks = sinks;
         this.rotation = rotation;
         this.web = web;
+        this.gateway = gateway;
         this.bootstrapCredential = bootstrapCredential;
     }
 
@@ -115,7 +120,11 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register);
+            GatewayComponent gateway = GatewayComponent.start(config.gateway(), store, audit, events,
+                    metrics.registry(), clock);
+            started.add(gateway);
+            GatewayAdminApi gatewayAdmin = new GatewayAdminApi(gateway, bootstrap::matches, audit, events);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, gatewayAdmin::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -125,7 +134,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, gateway, credential);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -151,6 +160,11 @@ public final class AegisServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
+    }
+
+    /** The gateway's listener port, if the gateway runs in this process. */
+    public Optional<Integer> gatewayPort() {
+        return gateway.gateway().map(g -> g.port());
     }
 
     /** The bootstrap admin credential in clear text, present only on the first start of an installation. */
@@ -179,6 +193,7 @@ public final class AegisServer implements AutoCloseable {
             LOG.atInfo().setMessage("aegis stopping").log();
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
+            closeQuietly(gateway);
             rotation.close();
             auditLifecycle("server.stop");
             closeQuietly(audit);

@@ -1,8 +1,10 @@
 package dev.aegis.server;
 
+import dev.aegis.server.cli.ApiKeysCommand;
 import dev.aegis.server.cli.AuditCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
+import dev.aegis.server.cli.GatewayCommand;
 import dev.aegis.server.cli.UpCommand;
 import dev.aegis.server.cli.VersionCommand;
 import java.io.PrintWriter;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
+                GatewayCommand.class, ApiKeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -92,6 +92,7 @@ public final class Gateway implements AutoCloseable {
             runtime.close();
             throw new IllegalStateException("gateway cannot listen on " + options.host() + ":" + options.port());
         }
+        runtime.followRemoteEvents(System.getenv("AEGIS_EVENTS_TOKEN"));
         LOG.atInfo().setMessage("gateway started").addKeyValue("port", server.port())
                 .addKeyValue("tls", options.tls() != null).addKeyValue("routes", runtime.config().routes().size()).log();
         return new Gateway(runtime, server, options, apiKeys);

@@ -65,6 +65,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private JwtAuthenticator jwt;
     private byte[] loadedDigest = new byte[0];
     private volatile GatewayState state;
+    private SseRevocationFeed feed;
 
     /**
      * Loads the routes file; fails if the first load fails (a gateway never starts without routes).
@@ -290,6 +291,19 @@ public final class GatewayRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Follows the control plane's event stream named by {@code revocation.events-url} (edge nodes that do not
+     * share the event table). No-op when the routes file names none.
+     *
+     * @param bearer the credential for the stream, from the environment (never from the routes file)
+     */
+    public void followRemoteEvents(String bearer) {
+        java.net.URI url = state.config().revocationEvents();
+        if (url != null && feed == null) {
+            feed = new SseRevocationFeed(url, http, bearer, this::onEvent);
+        }
+    }
+
     ClaimsCache claimsCache() {
         return claims;
     }
@@ -309,6 +323,9 @@ public final class GatewayRuntime implements AutoCloseable {
             for (CompiledRoute r : s.table().routes()) {
                 r.pool.close();
             }
+        }
+        if (feed != null) {
+            feed.close();
         }
         auditor.close();
         if (redis != null) {

@@ -42,7 +42,10 @@ final class SseRevocationFeed implements AutoCloseable {
     private volatile boolean closed;
     private volatile InputStream current;
 
-    SseRevocationFeed(URI eventsUrl, HttpClient http, Listener listener) {
+    private final String bearer;
+
+    SseRevocationFeed(URI eventsUrl, HttpClient http, String bearer, Listener listener) {
+        this.bearer = bearer;
         String base = eventsUrl.toString();
         this.stream = URI.create(base + (base.contains("?") ? "&" : "?") + "topics=token.revoked,apikey.revoked");
         this.http = http;
@@ -55,6 +58,9 @@ final class SseRevocationFeed implements AutoCloseable {
         while (!closed) {
             try {
                 HttpRequest.Builder b = HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").GET();
+                if (bearer != null) {
+                    b.header("Authorization", "Bearer " + bearer);
+                }
                 if (lastEventId != null) {
                     b.header("Last-Event-ID", lastEventId);
                 }

@@ -60,6 +60,8 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         console.println("  metrics    " + base + "/metrics");
         console.println("  JWKS       " + base + "/.well-known/jwks.json");
         console.println("  admin      " + base + "/admin/v1/status");
+        server.gatewayPort().ifPresent(p -> console.println("  gateway    http://" + server.config().gateway().orElseThrow().host() + ":" + p
+                + "  (routes " + server.config().gateway().orElseThrow().routesFile() + ")"));
         server.bootstrapCredential().ifPresent(credential -> {
             // Printed to the console once, never logged: only its HMAC is stored.
             console.println();

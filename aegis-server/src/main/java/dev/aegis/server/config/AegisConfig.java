@@ -19,7 +19,18 @@ import java.util.Optional;
  * @param logging        log format and level
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
-                          RotationPolicy rotationPolicy, Audit audit, Logging logging) {
+                          RotationPolicy rotationPolicy, Audit audit, Logging logging, Optional<Gateway> gateway) {
+
+    /**
+     * The API gateway's listener (issue 5); present when {@code gateway.routes-file} is set.
+     *
+     * @param routesFile    the YAML routes file (hot-reloaded)
+     * @param host          listen address
+     * @param port          listen port (separate from the control plane)
+     * @param clientTimeout idle/slow clients are disconnected after this long
+     */
+    public record Gateway(Path routesFile, String host, int port, Duration clientTimeout) {
+    }
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */
     public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {

@@ -34,7 +34,12 @@ enum ConfigKey {
     AUDIT_JSONL("audit.jsonl", "", false),
     AUDIT_RECORD_TIMEOUT("audit.record-timeout", "5s", false),
     LOGGING_FORMAT("logging.format", "json", false),
-    LOGGING_LEVEL("logging.level", "info", false);
+    LOGGING_LEVEL("logging.level", "info", false),
+    // The API gateway (issue 5): off unless a routes file is named; its own listener.
+    GATEWAY_ROUTES_FILE("gateway.routes-file", "", false),
+    GATEWAY_HOST("gateway.host", "127.0.0.1", false),
+    GATEWAY_PORT("gateway.port", "8080", false),
+    GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 

@@ -117,7 +117,16 @@ public final class ConfigLoader {
                     integer(ConfigKey.SERVER_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
                     tls());
             Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
-            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging());
+            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging(), gateway());
+        }
+
+        private Optional<AegisConfig.Gateway> gateway() {
+            if (raw(ConfigKey.GATEWAY_ROUTES_FILE).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new AegisConfig.Gateway(existingFile(ConfigKey.GATEWAY_ROUTES_FILE),
+                    nonBlank(ConfigKey.GATEWAY_HOST), integer(ConfigKey.GATEWAY_PORT, 0, 65535),
+                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT)));
         }
 
         private Optional<AegisConfig.Tls> tls() {
