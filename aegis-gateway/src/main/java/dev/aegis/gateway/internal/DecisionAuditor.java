@@ -5,7 +5,6 @@ import dev.aegis.audit.api.AuditLog;
 import dev.aegis.audit.api.AuditUnavailableException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -19,24 +18,29 @@ import org.slf4j.LoggerFactory;
  * <p>Never silent: when the queue stays full for the offer timeout the request is refused by the caller
  * (backpressure, {@link #submit} returns false) and counted; an event the audit log refuses is counted and
  * logged. Thread-safe.
+ *
+ * <p>{@code IN_FLIGHT} long-lived virtual threads take events from the queue and call {@link AuditLog#record}
+ * (which, fail-closed, waits for the event's batch to be durable): no thread is created per event, and up to
+ * {@code IN_FLIGHT} events wait in the same group-commit batch.
  */
 final class DecisionAuditor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionAuditor.class);
-    private static final int IN_FLIGHT = 512;
+    private static final int IN_FLIGHT = 256;
 
     private final AuditLog audit;
     private final BlockingQueue<AuditEvent> queue;
-    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final LongAdder refused = new LongAdder();
     private final LongAdder failed = new LongAdder();
-    private final Thread drainer;
+    private final Thread[] workers = new Thread[IN_FLIGHT];
     private volatile boolean closed;
 
     DecisionAuditor(AuditLog audit, int capacity) {
         this.audit = audit;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.drainer = Thread.ofPlatform().name("aegis-gateway-audit").daemon(true).start(this::drain);
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = Thread.ofVirtual().name("aegis-gateway-audit-" + i).start(this::drain);
+        }
     }
 
     /** @return false if the event could not be queued within 1 s: the caller must refuse the request */
@@ -72,28 +76,22 @@ final class DecisionAuditor implements AutoCloseable {
             AuditEvent event;
             try {
                 event = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (event == null) {
-                    continue;
-                }
-                inFlight.acquire();
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
                 }
                 continue;
             }
-            AuditEvent e = event;
-            Thread.startVirtualThread(() -> {
-                try {
-                    audit.record(e);
-                } catch (AuditUnavailableException | RuntimeException ex) {
-                    failed.increment();
-                    LOG.atError().setMessage("gateway decision could not be audited")
-                            .addKeyValue("requestId", e.requestId()).addKeyValue("error", ex.getMessage()).log();
-                } finally {
-                    inFlight.release();
-                }
-            });
+            if (event == null) {
+                continue;
+            }
+            try {
+                audit.record(event);
+            } catch (AuditUnavailableException | RuntimeException ex) {
+                failed.increment();
+                LOG.atError().setMessage("gateway decision could not be audited")
+                        .addKeyValue("requestId", event.requestId()).addKeyValue("error", ex.getMessage()).log();
+            }
         }
     }
 
@@ -111,8 +109,9 @@ final class DecisionAuditor implements AutoCloseable {
         }
         closed = true;
         try {
-            inFlight.tryAcquire(IN_FLIGHT, 10, TimeUnit.SECONDS);
-            drainer.join(1000);
+            for (Thread w : workers) {
+                w.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

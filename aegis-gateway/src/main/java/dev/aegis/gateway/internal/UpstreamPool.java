@@ -1,5 +1,6 @@
 package dev.aegis.gateway.internal;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.http1.Http1Client;
@@ -103,7 +104,10 @@ final class UpstreamPool implements AutoCloseable {
                     .shareConnectionCache(false)
                     .sendExpectContinue(false)
                     .maxInMemoryEntity(0)
-                    .connectionCacheSize(1024);
+                    .connectionCacheSize(1024)
+                    // Headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK add ms.
+                    .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(config.connectTimeout())
+                            .readTimeout(config.timeout()).build());
             if (tls != null) {
                 // Hostname verification is replaced by the explicit identity check of the trust manager.
                 b.tls(Tls.builder().sslContext(tls).endpointIdentificationAlgorithm(
