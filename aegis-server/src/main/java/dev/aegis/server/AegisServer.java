@@ -11,6 +11,7 @@ import dev.aegis.audit.api.JsonLinesAuditSink;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.GatewayAdminApi;
 import dev.aegis.server.runtime.GatewayComponent;
@@ -124,7 +125,10 @@ public final class AegisServer implements AutoCloseable {
                     metrics.registry(), clock);
             started.add(gateway);
             GatewayAdminApi gatewayAdmin = new GatewayAdminApi(gateway, bootstrap::matches, audit, events);
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, gatewayAdmin::register);
+            AuditIngestApi auditIngest = new AuditIngestApi(audit,
+                    bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
+                    gatewayAdmin::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -238,7 +242,8 @@ public final class AegisServer implements AutoCloseable {
         return store.withMaxPoolSize(storage.poolSize());
     }
 
-    private static AuditSettings auditSettings(AegisConfig config) {
+    /** The audit settings a server with this configuration runs with (also what `audit verify` expects). */
+    public static AuditSettings auditSettings(AegisConfig config) {
         return AuditSettings.defaults()
                 .withFailureMode(config.audit().failClosed() ? AuditFailureMode.FAIL_CLOSED : AuditFailureMode.FAIL_OPEN)
                 .withRecordTimeout(config.audit().recordTimeout());
