@@ -9,6 +9,7 @@ module dev.aegis.server {
     requires dev.aegis.identity;
     requires dev.aegis.policy;
     requires dev.aegis.secrets;
+    requires dev.aegis.gateway;
     requires java.net.http; // the CLI commands call a running Aegis over HTTP
     requires io.helidon.webserver;
     requires io.helidon.common.tls;

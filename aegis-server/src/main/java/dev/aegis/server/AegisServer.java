@@ -17,6 +17,8 @@ import dev.aegis.policy.api.AuthzSettings;
 import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.GatewayAdminApi;
+import dev.aegis.server.runtime.GatewayComponent;
 import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.http.SecretsRoutes;
@@ -75,6 +77,7 @@ public final class AegisServer implements AutoCloseable {
     private final KeyRotationScheduler rotation;
     private final AuthzService authz;
     private final WebServer web;
+    private final GatewayComponent gateway;
     private final Optional<String> bootstrapCredential;
     private final IdentityProvider identity;
     private final SecretsEngine secrets;
@@ -84,7 +87,7 @@ public final class AegisServer implements AutoCloseable {
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
-                        IdentityProvider identity, AuthzService authz, SecretsEngine secrets) {
+                        IdentityProvider identity, AuthzService authz, SecretsEngine secrets, GatewayComponent gateway) {
         this.config = config;
         this.store = store;
         this.events = events;
@@ -93,6 +96,7 @@ public final class AegisServer implements AutoCloseable {
         this.rotation = rotation;
         this.authz = authz;
         this.web = web;
+        this.gateway = gateway;
         this.bootstrapCredential = bootstrapCredential;
         this.identity = identity;
         this.secrets = secrets;
@@ -144,13 +148,18 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
+            GatewayComponent gateway = GatewayComponent.start(config.gateway(), store, audit, events,
+                    metrics.registry(), clock);
+            started.add(gateway);
+            GatewayAdminApi gatewayAdmin = new GatewayAdminApi(gateway, bootstrap::matches, audit, events);
             AuditIngestApi auditIngest = new AuditIngestApi(audit,
                     bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
             AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
-                    identity::register, authzRoutes::register, new SecretsRoutes(secrets)::register);
+                    identity::register, authzRoutes::register, new SecretsRoutes(secrets)::register,
+                    gatewayAdmin::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -162,7 +171,7 @@ public final class AegisServer implements AutoCloseable {
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
             self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity, authz,
-                    secrets);
+                    secrets, gateway);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -220,6 +229,11 @@ public final class AegisServer implements AutoCloseable {
         return baseUrl(config, web);
     }
 
+    /** The gateway's listener port, if the gateway runs in this process. */
+    public Optional<Integer> gatewayPort() {
+        return gateway.gateway().map(g -> g.port());
+    }
+
     /** The bootstrap admin credential in clear text, present only on the first start of an installation. */
     public Optional<String> bootstrapCredential() {
         return bootstrapCredential;
@@ -251,6 +265,7 @@ public final class AegisServer implements AutoCloseable {
             LOG.atInfo().setMessage("aegis stopping").log();
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
+            closeQuietly(gateway);
             rotation.close();
             closeQuietly(secrets);
             closeQuietly(authz);

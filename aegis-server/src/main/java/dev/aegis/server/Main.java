@@ -1,5 +1,6 @@
 package dev.aegis.server;
 
+import dev.aegis.server.cli.ApiKeysCommand;
 import dev.aegis.server.cli.AuditCommand;
 import dev.aegis.server.cli.ClientsCommand;
 import dev.aegis.server.cli.AuthzCommand;
@@ -9,6 +10,7 @@ import dev.aegis.server.cli.GroupsCommand;
 import dev.aegis.server.cli.KvCommand;
 import dev.aegis.server.cli.OperatorCommand;
 import dev.aegis.server.cli.TransitCommand;
+import dev.aegis.server.cli.GatewayCommand;
 import dev.aegis.server.cli.UpCommand;
 import dev.aegis.server.cli.UsersCommand;
 import dev.aegis.server.cli.VersionCommand;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Command;
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
                 ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
-                OperatorCommand.class, KvCommand.class, TransitCommand.class,
+                OperatorCommand.class, KvCommand.class, TransitCommand.class, GatewayCommand.class, ApiKeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -62,6 +62,8 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         console.println("  OpenID     " + base + "/.well-known/openid-configuration");
         console.println("  admin      " + base + "/admin/v1/status");
         console.println("  secrets    " + base + "/v1/ (Vault API; VAULT_ADDR=" + base + ")");
+        server.gatewayPort().ifPresent(p -> console.println("  gateway    http://" + server.config().gateway().orElseThrow().host() + ":" + p
+                + "  (routes " + server.config().gateway().orElseThrow().routesFile() + ")"));
         server.bootstrapCredential().ifPresent(credential -> {
             // Printed to the console once, never logged: only its HMAC is stored.
             console.println();

@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
                           RotationPolicy rotationPolicy, Audit audit, Logging logging, IdentitySettings identity,
-                          Policy policy, Secrets secrets) {
+                          Policy policy, Secrets secrets, Optional<Gateway> gateway) {
 
     /**
      * The secrets manager.
@@ -32,6 +32,17 @@ public record AegisConfig(Path dataDir, Server server, Storage storage, Path roo
      *                   init/unseal}); false: it unseals itself from the root key file (the embedded default)
      */
     public record Secrets(boolean shamirSeal) {
+    }
+
+    /**
+     * The API gateway's listener (issue 5); present when {@code gateway.routes-file} is set.
+     *
+     * @param routesFile    the YAML routes file (hot-reloaded)
+     * @param host          listen address
+     * @param port          listen port (separate from the control plane)
+     * @param clientTimeout idle/slow clients are disconnected after this long
+     */
+    public record Gateway(Path routesFile, String host, int port, Duration clientTimeout) {
     }
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */

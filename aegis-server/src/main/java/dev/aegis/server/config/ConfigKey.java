@@ -47,7 +47,12 @@ enum ConfigKey {
     IDENTITY_ADDRESS_WINDOW("identity.login.address-window", "1h", false),
     IDENTITY_SESSION_LIFETIME("identity.session-lifetime", "8h", false),
     IDENTITY_DPOP_REQUIRE_NONCE("identity.dpop.require-nonce", "false", false),
-    SECRETS_SEAL("secrets.seal", "auto", false);
+    SECRETS_SEAL("secrets.seal", "auto", false),
+    // The API gateway (issue 5): off unless a routes file is named; its own listener.
+    GATEWAY_ROUTES_FILE("gateway.routes-file", "", false),
+    GATEWAY_HOST("gateway.host", "127.0.0.1", false),
+    GATEWAY_PORT("gateway.port", "8080", false),
+    GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 

@@ -120,7 +120,7 @@ public final class ConfigLoader {
             Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
             AegisConfig.Storage storage = storage();
             return new AegisConfig(dataDir, server, storage, rootKey, rotationPolicy(), audit(), logging(), identity(),
-                    policy(), secrets(storage));
+                    policy(), secrets(storage), gateway());
         }
 
         private AegisConfig.Policy policy() {
@@ -136,6 +136,15 @@ public final class ConfigLoader {
             return new AegisConfig.Policy(integer(ConfigKey.POLICY_MAX_DEPTH, 1, 100),
                     integer(ConfigKey.POLICY_MAX_LIST_RESULTS, 1, 100_000),
                     integer(ConfigKey.POLICY_DECISION_CACHE_SIZE, 0, 10_000_000), rate, bool(ConfigKey.POLICY_PARALLEL_UNIONS));
+        }
+
+        private Optional<AegisConfig.Gateway> gateway() {
+            if (raw(ConfigKey.GATEWAY_ROUTES_FILE).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new AegisConfig.Gateway(existingFile(ConfigKey.GATEWAY_ROUTES_FILE),
+                    nonBlank(ConfigKey.GATEWAY_HOST), integer(ConfigKey.GATEWAY_PORT, 0, 65535),
+                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT)));
         }
 
         private Optional<AegisConfig.Tls> tls() {

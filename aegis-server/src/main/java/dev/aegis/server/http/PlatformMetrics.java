@@ -51,7 +51,8 @@ public final class PlatformMetrics {
                 .description("Audit events waiting for the writer").register(registry);
     }
 
-    PrometheusMeterRegistry registry() {
+    /** @return the registry, for components that register their own meters (the gateway) */
+    public PrometheusMeterRegistry registry() {
         return registry;
     }
 

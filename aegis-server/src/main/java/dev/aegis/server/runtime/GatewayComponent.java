@@ -1,0 +1,75 @@
+package dev.aegis.server.runtime;
+
+import dev.aegis.audit.api.AuditLog;
+import dev.aegis.gateway.api.ApiKeyRegistry;
+import dev.aegis.gateway.api.Gateway;
+import dev.aegis.gateway.api.GatewayOptions;
+import dev.aegis.server.config.AegisConfig;
+import dev.aegis.store.api.EventBus;
+import dev.aegis.store.api.PlatformEvent;
+import dev.aegis.store.api.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The API gateway inside an Aegis process (issue 5): the API key registry (always, so the admin API and CLI
+ * can manage keys) and, when {@code gateway.routes-file} is set, the gateway listener, subscribed to the
+ * platform event stream for {@code token.revoked} (from the first retained event, so revocations published
+ * before this node started still apply) and {@code apikey.revoked}. Closed in reverse order.
+ */
+public final class GatewayComponent implements AutoCloseable {
+
+    private final ApiKeyRegistry apiKeys;
+    private final Optional<Gateway> gateway;
+    private final List<EventBus.Subscription> subscriptions;
+
+    private GatewayComponent(ApiKeyRegistry apiKeys, Optional<Gateway> gateway, List<EventBus.Subscription> subscriptions) {
+        this.apiKeys = apiKeys;
+        this.gateway = gateway;
+        this.subscriptions = subscriptions;
+    }
+
+    /**
+     * @param settings the gateway listener, or empty for "API key registry only"
+     * @param events   the platform event bus, or {@code null} (standalone edge node without the bus)
+     */
+    public static GatewayComponent start(Optional<AegisConfig.Gateway> settings, Store store, AuditLog audit,
+                                         EventBus events, MeterRegistry registry, Clock clock) {
+        ApiKeyRegistry keys = new ApiKeyRegistry(store, audit::fingerprint, clock);
+        if (settings.isEmpty()) {
+            return new GatewayComponent(keys, Optional.empty(), List.of());
+        }
+        AegisConfig.Gateway s = settings.get();
+        Gateway gateway = Gateway.start(GatewayOptions.of(s.routesFile(), s.host(), s.port())
+                .withClientReadTimeout(s.clientTimeout()), audit, keys, registry, null, clock);
+        List<EventBus.Subscription> subs = new ArrayList<>();
+        if (events != null) {
+            subs.add(events.subscribe("token.revoked", 0, e -> gateway.onEvent(e.topic(), e.subject(), e.attributes())));
+            // A key snapshot reload reads the database: off the bus's delivery thread.
+            subs.add(events.subscribe("apikey.revoked", 0, (PlatformEvent e) ->
+                    Thread.startVirtualThread(() -> gateway.onEvent(e.topic(), e.subject(), e.attributes()))));
+        }
+        return new GatewayComponent(keys, Optional.of(gateway), subs);
+    }
+
+    /** @return the API key registry */
+    public ApiKeyRegistry apiKeys() {
+        return apiKeys;
+    }
+
+    /** @return the running gateway, if configured */
+    public Optional<Gateway> gateway() {
+        return gateway;
+    }
+
+    @Override
+    public void close() {
+        for (EventBus.Subscription s : subscriptions) {
+            s.close();
+        }
+        gateway.ifPresent(Gateway::close);
+    }
+}
