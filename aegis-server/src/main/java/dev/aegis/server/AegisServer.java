@@ -12,10 +12,13 @@ import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.AdminAuth;
 import dev.aegis.server.http.EventStreamApi;
+import dev.aegis.server.http.PkiApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
+import dev.aegis.server.runtime.PkiRuntime;
 import dev.aegis.server.tls.ServerTls;
 import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
@@ -55,6 +58,8 @@ public final class AegisServer implements AutoCloseable {
     /** How often a node reads the events other cluster nodes published: well under the 1 s revocation target. */
     private static final Duration EVENT_POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+    /** Helidon named socket of the workload CA's mTLS listener. */
+    private static final String PKI_MTLS_SOCKET = "pki-mtls";
 
     private final AegisConfig config;
     private final Store store;
@@ -62,6 +67,7 @@ public final class AegisServer implements AutoCloseable {
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
+    private final PkiRuntime pki;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
     private final ReentrantLock closeLock = new ReentrantLock();
@@ -69,13 +75,14 @@ public final class AegisServer implements AutoCloseable {
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
-                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
+                        KeyRotationScheduler rotation, PkiRuntime pki, WebServer web, Optional<String> bootstrapCredential) {
         this.config = config;
         this.store = store;
         this.events = events;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
+        this.pki = pki;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
     }
@@ -115,8 +122,12 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register);
-            WebServer web = webServer(config, routing -> api.register(routing, features)).start();
+            PkiRuntime pki = PkiRuntime.start(config.pki(), store, keys, audit, events, clock);
+            started.add(pki);
+            AdminAuth admins = new AdminAuth(bootstrap, kid -> rotation.ring(KeyMaterialStore.TOKENS_RING).find(kid), audit, clock);
+            PkiApi pkiApi = new PkiApi(pki, admins);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, pkiApi::register);
+            WebServer web = webServer(config, routing -> api.register(routing, features), pki, pkiApi).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -125,7 +136,7 @@ public final class AegisServer implements AutoCloseable {
             }
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, pki, web, credential);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -158,6 +169,22 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The port of the workload CA's mTLS listener (renewal, JWT-SVIDs, trust documents for SDKs). */
+    public int mtlsPort() {
+        return web.port(PKI_MTLS_SOCKET);
+    }
+
+    /** The base URL of the workload CA's mTLS listener. */
+    public String mtlsUrl() {
+        String host = config.server().host();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + mtlsPort();
+    }
+
+    /** The workload CA of this node. */
+    public PkiRuntime pki() {
+        return pki;
+    }
+
     /** The platform event stream of this node (revocations and changes). */
     public EventBus events() {
         return events;
@@ -180,6 +207,7 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            pki.close();
             auditLifecycle("server.stop");
             closeQuietly(audit);
             for (JsonLinesAuditSink sink : sinks) {
@@ -240,7 +268,7 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes)
+    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes, PkiRuntime pki, PkiApi pkiApi)
             throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
@@ -249,7 +277,14 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(routes);
+                .routing(routes)
+                // A second listener for workload mTLS (SVID renewal and SDK trust documents): client SVID required,
+                // its key and trust managers follow CA and SVID rotation live.
+                .putSocket(PKI_MTLS_SOCKET, socket -> socket.host(server.host()).port(config.pki().mtlsPort())
+                        .shutdownGracePeriod(server.shutdownGrace())
+                        .maxPayloadSize(server.maxBodyBytes())
+                        .tls(Tls.builder().sslContext(pki.listenerTls()).clientAuth(TlsClientAuth.REQUIRED).build())
+                        .routing(pkiApi::registerMtls));
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));

@@ -234,6 +234,28 @@ public final class WorkloadCa {
         return audited("join", outcome, source, hash);
     }
 
+    /**
+     * For callers without mTLS: consumes a join token and returns the workload it proves, so one JWT-SVID can
+     * be issued to it.
+     *
+     * @return the workload's ID, or empty if the token is invalid, used, expired or its workload revoked
+     */
+    public Optional<SpiffeId> consumeJoinTokenForJwt(String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
+            return Optional.empty();
+        }
+        String hash = audit.fingerprint(token);
+        Instant now = clock.instant();
+        return store.inTransaction(c -> {
+            Optional<SpiffeId> id = WorkloadRows.consumeToken(c, hash, now);
+            if (id.isEmpty()) {
+                return id;
+            }
+            Optional<Workload> w = WorkloadRows.find(c, id.get());
+            return w.isPresent() && w.get().revokedAt().isEmpty() ? id : Optional.<SpiffeId>empty();
+        });
+    }
+
     private static Optional<SpiffeId> peekToken(java.sql.Connection c, String hash, Instant now) throws java.sql.SQLException {
         try (var ps = c.prepareStatement("SELECT spiffe_id FROM pki_join_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")) {
             ps.setString(1, hash);

@@ -17,9 +17,18 @@ import java.util.Optional;
  * @param rotationPolicy the signing key schedule of the token and audit key rings
  * @param audit          audit failure mode and sinks
  * @param logging        log format and level
+ * @param pki            the workload CA (issue 4)
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
-                          RotationPolicy rotationPolicy, Audit audit, Logging logging) {
+                          RotationPolicy rotationPolicy, Audit audit, Logging logging, Pki pki) {
+
+    /**
+     * The workload CA: its trust domain, the port of its mTLS listener (on {@code server.host}; 0 picks one),
+     * SVID lifetimes and the CA rotation schedule.
+     */
+    public record Pki(String trustDomain, int mtlsPort, Duration svidTtl, Duration jwtSvidTtl, Duration caRotationPeriod,
+                      Duration caPublishAhead) {
+    }
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */
     public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {

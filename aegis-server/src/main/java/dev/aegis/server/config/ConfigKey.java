@@ -34,7 +34,13 @@ enum ConfigKey {
     AUDIT_JSONL("audit.jsonl", "", false),
     AUDIT_RECORD_TIMEOUT("audit.record-timeout", "5s", false),
     LOGGING_FORMAT("logging.format", "json", false),
-    LOGGING_LEVEL("logging.level", "info", false);
+    LOGGING_LEVEL("logging.level", "info", false),
+    PKI_TRUST_DOMAIN("pki.trust-domain", "aegis.local", false),
+    PKI_MTLS_PORT("pki.mtls.port", "8444", false),
+    PKI_SVID_TTL("pki.svid-ttl", "1h", false),
+    PKI_JWT_SVID_TTL("pki.jwt-svid-ttl", "5m", false),
+    PKI_CA_ROTATION_PERIOD("pki.ca.rotation-period", "30d", false),
+    PKI_CA_PUBLISH_AHEAD("pki.ca.publish-ahead", "1h", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 
