@@ -322,8 +322,10 @@ public final class WorkloadCa {
         if (notAfter.isAfter(caEnd)) {
             notAfter = caEnd;
         }
+        // DNS SANs: the registered names (a CSR may ask for a subset of them, checked before, but gets them all,
+        // as a registration entry defines the SVID).
         X509Certificate leaf = CertificateMint.leaf(active.intermediate(), active.key(), request.publicKey(), id,
-                request.dnsNames(), now, notAfter);
+                w.registration().dnsNames(), now, notAfter);
         Optional<String> broken = X509SvidRules.leafViolation(leaf);
         if (broken.isPresent()) {
             throw new IllegalStateException("minted a certificate that breaks " + broken.get());
