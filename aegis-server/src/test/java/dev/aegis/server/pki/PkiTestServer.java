@@ -66,6 +66,14 @@ final class PkiTestServer implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    JsonNode adminGet(String path) throws Exception {
+        HttpResponse<String> r = get(path, admin);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
     SpiffeId register(String path) throws Exception {
         SpiffeId id = DOMAIN.id(path);
         adminPost("/admin/v1/workloads", "{\"spiffeId\":\"" + id + "\",\"dnsNames\":[\"localhost\"],\"ttl\":\"1h\"}");
