@@ -1,6 +1,11 @@
 package dev.aegis.server;
 
 import dev.aegis.server.cli.AuditCommand;
+import dev.aegis.server.cli.BundleCommand;
+import dev.aegis.server.cli.CaCommand;
+import dev.aegis.server.cli.JoinTokenCommand;
+import dev.aegis.server.cli.PinsCommand;
+import dev.aegis.server.cli.WorkloadsCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.UpCommand;
@@ -16,6 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
+                WorkloadsCommand.class, JoinTokenCommand.class, CaCommand.class, BundleCommand.class, PinsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
