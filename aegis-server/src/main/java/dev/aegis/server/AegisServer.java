@@ -11,6 +11,7 @@ import dev.aegis.audit.api.JsonLinesAuditSink;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.AdminAuth;
 import dev.aegis.server.http.EventStreamApi;
@@ -122,11 +123,13 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
+            AuditIngestApi auditIngest = new AuditIngestApi(audit,
+                    bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
             PkiRuntime pki = PkiRuntime.start(config.pki(), store, keys, audit, events, clock);
             started.add(pki);
             AdminAuth admins = new AdminAuth(bootstrap, kid -> rotation.ring(KeyMaterialStore.TOKENS_RING).find(kid), audit, clock);
             PkiApi pkiApi = new PkiApi(pki, admins);
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, pkiApi::register);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register, pkiApi::register);
             WebServer web = webServer(config, routing -> api.register(routing, features), pki, pkiApi).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -251,7 +254,8 @@ public final class AegisServer implements AutoCloseable {
         return store.withMaxPoolSize(storage.poolSize());
     }
 
-    private static AuditSettings auditSettings(AegisConfig config) {
+    /** The audit settings a server with this configuration runs with (also what `audit verify` expects). */
+    public static AuditSettings auditSettings(AegisConfig config) {
         return AuditSettings.defaults()
                 .withFailureMode(config.audit().failClosed() ? AuditFailureMode.FAIL_CLOSED : AuditFailureMode.FAIL_OPEN)
                 .withRecordTimeout(config.audit().recordTimeout());
