@@ -141,28 +141,40 @@ public final class WorkloadCa {
      * @return false if it is unknown or already revoked
      */
     public boolean revokeWorkload(SpiffeId id, String actor) throws AuditUnavailableException {
-        boolean done = store.inTransaction(c -> WorkloadRows.revokeWorkload(c, id, clock.instant(), actor));
+        boolean done = store.inTransaction(c -> {
+            if (!WorkloadRows.revokeWorkload(c, id, clock.instant(), actor)) {
+                return false;
+            }
+            events.publish(c, PlatformEvents.WORKLOAD_REVOKED, id.toString(),
+                    Map.of("version", Long.toString(WorkloadRows.revocationsVersion(c))));
+            return true;
+        });
+        if (done) {
+            events.committed();
+            refreshTrust();
+        }
         audit.record("pki.workload.revoke", actor, id.toString(), done ? AuditDecision.ALLOW : AuditDecision.DENY,
                 done ? "revoked" : "unknown or already revoked");
-        if (done) {
-            refreshTrust();
-            events.publish(PlatformEvents.WORKLOAD_REVOKED, id.toString(), Map.of("version", Long.toString(revocations.get().version())));
-        }
         return done;
     }
 
     /** @return false if the serial (lower-case hex) is unknown or already revoked */
     public boolean revokeSerial(String serial, String actor) throws AuditUnavailableException {
         String s = serial.strip().toLowerCase(java.util.Locale.ROOT);
-        Optional<String> owner = s.length() <= 64 ? store.inTransaction(c -> WorkloadRows.revokeSerial(c, s, clock.instant(), actor))
-                : Optional.empty();
+        Optional<String> owner = s.length() > 64 ? Optional.empty() : store.inTransaction(c -> {
+            Optional<String> o = WorkloadRows.revokeSerial(c, s, clock.instant(), actor);
+            if (o.isPresent()) {
+                events.publish(c, PlatformEvents.SVID_REVOKED, s, Map.of("spiffe_id", o.get(),
+                        "version", Long.toString(WorkloadRows.revocationsVersion(c))));
+            }
+            return o;
+        });
+        if (owner.isPresent()) {
+            events.committed();
+            refreshTrust();
+        }
         audit.record("pki.svid.revoke", actor, s, owner.isPresent() ? AuditDecision.ALLOW : AuditDecision.DENY,
                 owner.isPresent() ? "revoked" : "unknown or already revoked", "spiffeId", owner.orElse(null));
-        if (owner.isPresent()) {
-            refreshTrust();
-            events.publish(PlatformEvents.SVID_REVOKED, s, Map.of("spiffe_id", owner.get(),
-                    "version", Long.toString(revocations.get().version())));
-        }
         return owner.isPresent();
     }
 

@@ -4,6 +4,7 @@ import dev.aegis.audit.api.AuditLog;
 import dev.aegis.pki.api.Federations;
 import dev.aegis.pki.api.Issuance;
 import dev.aegis.pki.api.PinPolicies;
+import dev.aegis.pki.api.PlatformEvents;
 import dev.aegis.pki.api.PkiSettings;
 import dev.aegis.pki.api.WorkloadCa;
 import dev.aegis.sdk.api.mtls.MtlsContext;
@@ -73,7 +74,19 @@ public final class PkiRuntime implements AutoCloseable {
                                    Clock clock) {
         PkiSettings settings = new PkiSettings(TrustDomain.of(config.trustDomain()), config.svidTtl(), config.caRotationPeriod(),
                 config.caPublishAhead(), Duration.ofHours(1), config.jwtSvidTtl(), Duration.ofMinutes(5));
-        WorkloadCa ca = WorkloadCa.start(settings, store, keys, audit, events::publish, clock);
+        PlatformEvents bus = new PlatformEvents() {
+            @Override
+            public void publish(java.sql.Connection c, String topic, String subject, java.util.Map<String, String> attributes)
+                    throws java.sql.SQLException {
+                events.publish(c, topic, subject, attributes);
+            }
+
+            @Override
+            public void committed() {
+                events.deliverNew();
+            }
+        };
+        WorkloadCa ca = WorkloadCa.start(settings, store, keys, audit, bus, clock);
         PkiRuntime runtime = new PkiRuntime(ca, new PinPolicies(store, keys, audit, clock),
                 new Federations(store, audit, clock, settings.trustDomain()), clock);
         runtime.ticker.start();
