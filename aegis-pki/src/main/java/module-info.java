@@ -12,6 +12,7 @@ module dev.aegis.pki {
     requires com.nimbusds.jose.jwt;
     requires com.fasterxml.jackson.databind;
     requires java.sql;
+    requires java.net.http; // fetching federated bundles
     requires org.slf4j;
 
     exports dev.aegis.pki.api;

@@ -10,6 +10,8 @@ module dev.aegis.server {
     requires dev.aegis.policy;
     requires dev.aegis.secrets;
     requires dev.aegis.gateway;
+    requires dev.aegis.pki;
+    requires dev.aegis.sdk;
     requires java.net.http; // the CLI commands call a running Aegis over HTTP
     requires io.helidon.webserver;
     requires io.helidon.common.tls;

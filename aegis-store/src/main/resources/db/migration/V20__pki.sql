@@ -63,7 +63,6 @@ CREATE TABLE pki_pin_policies (
     scope        VARCHAR(2048)            NOT NULL PRIMARY KEY,
     version      BIGINT                   NOT NULL CHECK (version > 0),
     jws          VARCHAR(16384)           NOT NULL,
-    unpin        BOOLEAN                  NOT NULL,
     expires_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     created_by   VARCHAR(512)             NOT NULL
@@ -79,7 +78,10 @@ CREATE TABLE pki_unpin_requests (
     requested_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     approved_by    VARCHAR(256),
-    approved_at    TIMESTAMP WITH TIME ZONE
+    approved_at    TIMESTAMP WITH TIME ZONE,
+    jws            VARCHAR(16384),          -- the signed unpin policy, once approved
+    unpin_until    TIMESTAMP WITH TIME ZONE,
+    CONSTRAINT pki_unpin_two_admins CHECK (approved_by IS NULL OR approved_by <> requested_by)
 );
 
 -- Federated trust domains: where their bundle is fetched, the SPKI pin of the first fetch, the last bundle.

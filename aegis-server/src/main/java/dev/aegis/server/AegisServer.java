@@ -17,9 +17,11 @@ import dev.aegis.policy.api.AuthzSettings;
 import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.AdminAuth;
 import dev.aegis.server.http.GatewayAdminApi;
 import dev.aegis.server.runtime.GatewayComponent;
 import dev.aegis.server.http.EventStreamApi;
+import dev.aegis.server.http.PkiApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.http.SecretsRoutes;
 import dev.aegis.secrets.api.SealType;
@@ -27,6 +29,7 @@ import dev.aegis.secrets.api.SecretsEngine;
 import dev.aegis.secrets.api.SecretsSettings;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
+import dev.aegis.server.runtime.PkiRuntime;
 import dev.aegis.server.tls.ServerTls;
 import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
@@ -68,6 +71,8 @@ public final class AegisServer implements AutoCloseable {
     /** How often a node reads the events other cluster nodes published: well under the 1 s revocation target. */
     private static final Duration EVENT_POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+    /** Helidon named socket of the workload CA's mTLS listener. */
+    private static final String PKI_MTLS_SOCKET = "pki-mtls";
 
     private final AegisConfig config;
     private final Store store;
@@ -76,6 +81,7 @@ public final class AegisServer implements AutoCloseable {
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
     private final AuthzService authz;
+    private final PkiRuntime pki;
     private final WebServer web;
     private final GatewayComponent gateway;
     private final Optional<String> bootstrapCredential;
@@ -87,7 +93,8 @@ public final class AegisServer implements AutoCloseable {
 
     private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
-                        IdentityProvider identity, AuthzService authz, SecretsEngine secrets, GatewayComponent gateway) {
+                        IdentityProvider identity, AuthzService authz, SecretsEngine secrets, GatewayComponent gateway,
+                        PkiRuntime pki) {
         this.config = config;
         this.store = store;
         this.events = events;
@@ -95,6 +102,7 @@ public final class AegisServer implements AutoCloseable {
         this.sinks = sinks;
         this.rotation = rotation;
         this.authz = authz;
+        this.pki = pki;
         this.web = web;
         this.gateway = gateway;
         this.bootstrapCredential = bootstrapCredential;
@@ -157,10 +165,14 @@ public final class AegisServer implements AutoCloseable {
             AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
+            PkiRuntime pki = PkiRuntime.start(config.pki(), store, keys, audit, events, clock);
+            started.add(pki);
+            AdminAuth admins = new AdminAuth(bootstrap, kid -> rotation.ring(KeyMaterialStore.TOKENS_RING).find(kid), audit, clock);
+            PkiApi pkiApi = new PkiApi(pki, admins);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
                     identity::register, authzRoutes::register, new SecretsRoutes(secrets)::register,
-                    gatewayAdmin::register);
-            WebServer web = webServer(config, routing -> api.register(routing, features)).start();
+                    gatewayAdmin::register, pkiApi::register);
+            WebServer web = webServer(config, routing -> api.register(routing, features), pki, pkiApi).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -171,7 +183,7 @@ public final class AegisServer implements AutoCloseable {
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
             self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity, authz,
-                    secrets, gateway);
+                    secrets, gateway, pki);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -239,6 +251,22 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The port of the workload CA's mTLS listener (renewal, JWT-SVIDs, trust documents for SDKs). */
+    public int mtlsPort() {
+        return web.port(PKI_MTLS_SOCKET);
+    }
+
+    /** The base URL of the workload CA's mTLS listener. */
+    public String mtlsUrl() {
+        String host = config.server().host();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + mtlsPort();
+    }
+
+    /** The workload CA of this node. */
+    public PkiRuntime pki() {
+        return pki;
+    }
+
     /** The platform event stream of this node (revocations and changes). */
     public EventBus events() {
         return events;
@@ -267,6 +295,7 @@ public final class AegisServer implements AutoCloseable {
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             closeQuietly(gateway);
             rotation.close();
+            closeQuietly(pki);
             closeQuietly(secrets);
             closeQuietly(authz);
             closeQuietly(identity);
@@ -338,7 +367,7 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes)
+    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes, PkiRuntime pki, PkiApi pkiApi)
             throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
@@ -347,7 +376,14 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(routes);
+                .routing(routes)
+                // A second listener for workload mTLS (SVID renewal and SDK trust documents): client SVID required,
+                // its key and trust managers follow CA and SVID rotation live.
+                .putSocket(PKI_MTLS_SOCKET, socket -> socket.host(server.host()).port(config.pki().mtlsPort())
+                        .shutdownGracePeriod(server.shutdownGrace())
+                        .maxPayloadSize(server.maxBodyBytes())
+                        .tls(Tls.builder().sslContext(pki.listenerTls()).clientAuth(TlsClientAuth.REQUIRED).build())
+                        .routing(pkiApi::registerMtls));
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));

@@ -2,8 +2,13 @@ package dev.aegis.server;
 
 import dev.aegis.server.cli.ApiKeysCommand;
 import dev.aegis.server.cli.AuditCommand;
-import dev.aegis.server.cli.ClientsCommand;
 import dev.aegis.server.cli.AuthzCommand;
+import dev.aegis.server.cli.BundleCommand;
+import dev.aegis.server.cli.CaCommand;
+import dev.aegis.server.cli.ClientsCommand;
+import dev.aegis.server.cli.JoinTokenCommand;
+import dev.aegis.server.cli.PinsCommand;
+import dev.aegis.server.cli.WorkloadsCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.GroupsCommand;
@@ -27,6 +32,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
                 ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
                 OperatorCommand.class, KvCommand.class, TransitCommand.class, GatewayCommand.class, ApiKeysCommand.class,
+                WorkloadsCommand.class, JoinTokenCommand.class, CaCommand.class, BundleCommand.class, PinsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

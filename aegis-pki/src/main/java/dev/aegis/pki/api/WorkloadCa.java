@@ -141,28 +141,40 @@ public final class WorkloadCa {
      * @return false if it is unknown or already revoked
      */
     public boolean revokeWorkload(SpiffeId id, String actor) throws AuditUnavailableException {
-        boolean done = store.inTransaction(c -> WorkloadRows.revokeWorkload(c, id, clock.instant(), actor));
+        boolean done = store.inTransaction(c -> {
+            if (!WorkloadRows.revokeWorkload(c, id, clock.instant(), actor)) {
+                return false;
+            }
+            events.publish(c, PlatformEvents.WORKLOAD_REVOKED, id.toString(),
+                    Map.of("version", Long.toString(WorkloadRows.revocationsVersion(c))));
+            return true;
+        });
+        if (done) {
+            events.committed();
+            refreshTrust();
+        }
         audit.record("pki.workload.revoke", actor, id.toString(), done ? AuditDecision.ALLOW : AuditDecision.DENY,
                 done ? "revoked" : "unknown or already revoked");
-        if (done) {
-            refreshTrust();
-            events.publish(PlatformEvents.WORKLOAD_REVOKED, id.toString(), Map.of("version", Long.toString(revocations.get().version())));
-        }
         return done;
     }
 
     /** @return false if the serial (lower-case hex) is unknown or already revoked */
     public boolean revokeSerial(String serial, String actor) throws AuditUnavailableException {
         String s = serial.strip().toLowerCase(java.util.Locale.ROOT);
-        Optional<String> owner = s.length() <= 64 ? store.inTransaction(c -> WorkloadRows.revokeSerial(c, s, clock.instant(), actor))
-                : Optional.empty();
+        Optional<String> owner = s.length() > 64 ? Optional.empty() : store.inTransaction(c -> {
+            Optional<String> o = WorkloadRows.revokeSerial(c, s, clock.instant(), actor);
+            if (o.isPresent()) {
+                events.publish(c, PlatformEvents.SVID_REVOKED, s, Map.of("spiffe_id", o.get(),
+                        "version", Long.toString(WorkloadRows.revocationsVersion(c))));
+            }
+            return o;
+        });
+        if (owner.isPresent()) {
+            events.committed();
+            refreshTrust();
+        }
         audit.record("pki.svid.revoke", actor, s, owner.isPresent() ? AuditDecision.ALLOW : AuditDecision.DENY,
                 owner.isPresent() ? "revoked" : "unknown or already revoked", "spiffeId", owner.orElse(null));
-        if (owner.isPresent()) {
-            refreshTrust();
-            events.publish(PlatformEvents.SVID_REVOKED, s, Map.of("spiffe_id", owner.get(),
-                    "version", Long.toString(revocations.get().version())));
-        }
         return owner.isPresent();
     }
 
@@ -234,6 +246,28 @@ public final class WorkloadCa {
         return audited("join", outcome, source, hash);
     }
 
+    /**
+     * For callers without mTLS: consumes a join token and returns the workload it proves, so one JWT-SVID can
+     * be issued to it.
+     *
+     * @return the workload's ID, or empty if the token is invalid, used, expired or its workload revoked
+     */
+    public Optional<SpiffeId> consumeJoinTokenForJwt(String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
+            return Optional.empty();
+        }
+        String hash = audit.fingerprint(token);
+        Instant now = clock.instant();
+        return store.inTransaction(c -> {
+            Optional<SpiffeId> id = WorkloadRows.consumeToken(c, hash, now);
+            if (id.isEmpty()) {
+                return id;
+            }
+            Optional<Workload> w = WorkloadRows.find(c, id.get());
+            return w.isPresent() && w.get().revokedAt().isEmpty() ? id : Optional.<SpiffeId>empty();
+        });
+    }
+
     private static Optional<SpiffeId> peekToken(java.sql.Connection c, String hash, Instant now) throws java.sql.SQLException {
         try (var ps = c.prepareStatement("SELECT spiffe_id FROM pki_join_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")) {
             ps.setString(1, hash);
@@ -300,8 +334,10 @@ public final class WorkloadCa {
         if (notAfter.isAfter(caEnd)) {
             notAfter = caEnd;
         }
+        // DNS SANs: the registered names (a CSR may ask for a subset of them, checked before, but gets them all,
+        // as a registration entry defines the SVID).
         X509Certificate leaf = CertificateMint.leaf(active.intermediate(), active.key(), request.publicKey(), id,
-                request.dnsNames(), now, notAfter);
+                w.registration().dnsNames(), now, notAfter);
         Optional<String> broken = X509SvidRules.leafViolation(leaf);
         if (broken.isPresent()) {
             throw new IllegalStateException("minted a certificate that breaks " + broken.get());

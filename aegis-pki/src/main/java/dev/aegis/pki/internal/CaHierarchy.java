@@ -10,7 +10,6 @@ import dev.aegis.pki.api.CaGeneration;
 import dev.aegis.pki.api.PkiSettings;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.Store;
-import dev.aegis.store.api.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -172,14 +171,27 @@ public final class CaHierarchy {
                 .plus(settings.maxSvidTtl()).plus(settings.maxSvidTtl());
         CertificateMint.Generation g = CertificateMint.newGeneration(settings.trustDomain(), number, now, notAfter);
         String id = "ca-" + number + "-" + SecureIds.newId().substring(0, 8);
-        byte[] sealed = new EnvelopeCipher(keys.masterKeys()).seal(g.intermediateKey().getEncoded(), aad(id)).encode();
+        byte[] sealed = new EnvelopeCipher(keys.masterKeys()).seal(g.intermediateKey().getEncoded(),
+                aad(id, number, g.root(), g.intermediate())).encode();
         CaRows.insert(c, new CaRows.Row(id, number, st, g.root(), g.intermediate(), sealed, now, activatesAt, null, null,
                 g.intermediate().getNotAfter().toInstant()));
         return id;
     }
 
-    private static byte[] aad(String id) {
-        return ("pki-ca:" + id).getBytes(StandardCharsets.UTF_8);
+    /**
+     * The associated data of a generation's sealed key binds the id, the number and both certificates: a root
+     * written into the table without the master keys (to get it into the trust bundle) has no envelope that
+     * opens, and is ignored.
+     */
+    private static byte[] aad(String id, long number, X509Certificate root, X509Certificate intermediate) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            String r = java.util.HexFormat.of().formatHex(sha.digest(root.getEncoded()));
+            String i = java.util.HexFormat.of().formatHex(sha.digest(intermediate.getEncoded()));
+            return ("pki-ca:" + id + ":" + number + ":" + r + ":" + i).getBytes(StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot bind the CA certificates", e);
+        }
     }
 
     private State reload() {
@@ -188,11 +200,14 @@ public final class CaHierarchy {
         Active active = null;
         State old = state.get();
         for (CaRows.Row r : rows) {
+            PrivateKey key = old.active().isPresent() && old.active().get().id().equals(r.id()) ? old.active().get().key() : open(r);
+            if (key == null) {
+                continue; // not sealed under our master keys: never trusted, never used
+            }
             gens.add(new CaGeneration(r.id(), r.number(), r.state(), r.root(), r.intermediate(), r.activatesAt(),
                     Optional.ofNullable(r.trustedUntil())));
             if (r.state() == CaGeneration.State.ACTIVE) {
-                active = old.active().isPresent() && old.active().get().id().equals(r.id()) ? old.active().get()
-                        : new Active(r.id(), r.intermediate(), open(r));
+                active = new Active(r.id(), r.intermediate(), key);
             }
         }
         long sequence = store.inTransaction(c -> Sql.counter(c, BUNDLE_COUNTER));
@@ -201,14 +216,19 @@ public final class CaHierarchy {
         return next;
     }
 
+    /** @return the generation's private key, or null (logged) when its envelope does not open under our keys */
     private PrivateKey open(CaRows.Row r) {
         try {
-            byte[] pkcs8 = new EnvelopeCipher(keys.masterKeys()).open(Envelope.decode(r.sealedKey()), aad(r.id()));
+            byte[] pkcs8 = new EnvelopeCipher(keys.masterKeys()).open(Envelope.decode(r.sealedKey()),
+                    aad(r.id(), r.number(), r.root(), r.intermediate()));
             return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        } catch (DecryptionFailedException | GeneralSecurityException e) {
-            throw new StoreException("cannot open the private key of CA generation " + r.id() + ": " + e.getMessage(), e);
+        } catch (DecryptionFailedException | GeneralSecurityException | RuntimeException e) {
+            LOG.atError().setMessage("CA generation ignored: its sealed key does not open (tampered row or foreign master key)")
+                    .addKeyValue("generation", r.id()).addKeyValue("error", e.toString()).log();
+            return null;
         }
     }
+
 
     private void auditChanges(List<String> changes, String actor) {
         for (String change : changes) {

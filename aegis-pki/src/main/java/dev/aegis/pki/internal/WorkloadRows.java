@@ -162,6 +162,11 @@ public final class WorkloadRows {
         }
     }
 
+    /** @return the current version of the revocation list */
+    public static long revocationsVersion(Connection c) throws SQLException {
+        return Sql.counter(c, REVOCATIONS_COUNTER);
+    }
+
     /** The revocation list: revoked serials not yet expired, revoked workloads, and the counter as version. */
     public record Revocations(long version, List<String> serials, List<String> spiffeIds) {
     }

@@ -42,7 +42,7 @@ public final class PkiFixture implements AutoCloseable {
         AuditLog audit = AuditLog.start(AuditSettings.defaults(), store, keys, List.of(), clock);
         List<String> events = new CopyOnWriteArrayList<>();
         WorkloadCa ca = WorkloadCa.start(settings, store, keys, audit,
-                (topic, subject, attributes) -> events.add(topic + " " + subject), clock);
+                (c, topic, subject, attributes) -> events.add(topic + " " + subject), clock);
         return new PkiFixture(store, keys, audit, ca, events);
     }
 

@@ -19,11 +19,14 @@ import java.util.Optional;
  * @param audit          audit failure mode and sinks
  * @param logging        log format and level
  * @param identity       the identity provider ({@code identity.*})
+ * @param policy         the authorization engine ({@code policy.*})
  * @param secrets        the secrets manager ({@code secrets.*})
+ * @param gateway        the API gateway's listener, when {@code gateway.routes-file} is set
+ * @param pki            the workload CA ({@code pki.*})
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
                           RotationPolicy rotationPolicy, Audit audit, Logging logging, IdentitySettings identity,
-                          Policy policy, Secrets secrets, Optional<Gateway> gateway) {
+                          Policy policy, Secrets secrets, Optional<Gateway> gateway, Pki pki) {
 
     /**
      * The secrets manager.
@@ -43,6 +46,14 @@ public record AegisConfig(Path dataDir, Server server, Storage storage, Path roo
      * @param clientTimeout idle/slow clients are disconnected after this long
      */
     public record Gateway(Path routesFile, String host, int port, Duration clientTimeout) {
+    }
+
+    /**
+     * The workload CA: its trust domain, the port of its mTLS listener (on {@code server.host}; 0 picks one),
+     * SVID lifetimes and the CA rotation schedule.
+     */
+    public record Pki(String trustDomain, int mtlsPort, Duration svidTtl, Duration jwtSvidTtl, Duration caRotationPeriod,
+                      Duration caPublishAhead) {
     }
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */

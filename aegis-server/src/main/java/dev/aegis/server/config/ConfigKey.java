@@ -52,7 +52,13 @@ enum ConfigKey {
     GATEWAY_ROUTES_FILE("gateway.routes-file", "", false),
     GATEWAY_HOST("gateway.host", "127.0.0.1", false),
     GATEWAY_PORT("gateway.port", "8080", false),
-    GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false);
+    GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false),
+    PKI_TRUST_DOMAIN("pki.trust-domain", "aegis.local", false),
+    PKI_MTLS_PORT("pki.mtls.port", "8444", false),
+    PKI_SVID_TTL("pki.svid-ttl", "1h", false),
+    PKI_JWT_SVID_TTL("pki.jwt-svid-ttl", "5m", false),
+    PKI_CA_ROTATION_PERIOD("pki.ca.rotation-period", "30d", false),
+    PKI_CA_PUBLISH_AHEAD("pki.ca.publish-ahead", "1h", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 

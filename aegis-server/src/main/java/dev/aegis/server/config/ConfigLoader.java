@@ -120,7 +120,7 @@ public final class ConfigLoader {
             Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
             AegisConfig.Storage storage = storage();
             return new AegisConfig(dataDir, server, storage, rootKey, rotationPolicy(), audit(), logging(), identity(),
-                    policy(), secrets(storage), gateway());
+                    policy(), secrets(storage), gateway(), pki());
         }
 
         private AegisConfig.Policy policy() {
@@ -145,6 +145,25 @@ public final class ConfigLoader {
             return Optional.of(new AegisConfig.Gateway(existingFile(ConfigKey.GATEWAY_ROUTES_FILE),
                     nonBlank(ConfigKey.GATEWAY_HOST), integer(ConfigKey.GATEWAY_PORT, 0, 65535),
                     duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT)));
+        }
+
+        private AegisConfig.Pki pki() {
+            String domain = nonBlank(ConfigKey.PKI_TRUST_DOMAIN);
+            if (domain.length() > 255 || !domain.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_')) {
+                throw invalid(ConfigKey.PKI_TRUST_DOMAIN, "must be a SPIFFE trust domain: lowercase letters, digits, '.', '-', '_'");
+            }
+            Duration ttl = duration(ConfigKey.PKI_SVID_TTL);
+            if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
+                throw invalid(ConfigKey.PKI_SVID_TTL, "must be between 1m and 24h");
+            }
+            Duration period = duration(ConfigKey.PKI_CA_ROTATION_PERIOD);
+            Duration ahead = duration(ConfigKey.PKI_CA_PUBLISH_AHEAD);
+            if (period.compareTo(ahead) <= 0) {
+                throw invalid(ConfigKey.PKI_CA_ROTATION_PERIOD, "must be longer than pki.ca.publish-ahead");
+            }
+            return new AegisConfig.Pki(domain, integer(ConfigKey.PKI_MTLS_PORT, 0, 65535), ttl,
+                    duration(ConfigKey.PKI_JWT_SVID_TTL), period, ahead);
         }
 
         private Optional<AegisConfig.Tls> tls() {

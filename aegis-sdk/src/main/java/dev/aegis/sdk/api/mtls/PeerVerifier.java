@@ -38,9 +38,14 @@ public final class PeerVerifier {
 
     private final Clock clock;
     private final AtomicReference<Snapshot> state;
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Snapshot(Map<TrustDomain, Anchors> bundles, RevocationList revocations,
-                            Map<SpiffeId, PinPolicy> pins, PeerAuthorizer authorizer) {
+                            Map<SpiffeId, PinPolicy> pins, Map<SpiffeId, PinPolicy> unpins, PeerAuthorizer authorizer) {
+        Snapshot with(Map<TrustDomain, Anchors> b, RevocationList r, Map<SpiffeId, PinPolicy> p, Map<SpiffeId, PinPolicy> u,
+                      PeerAuthorizer a) {
+            return new Snapshot(b, r, p, u, a);
+        }
     }
 
     /** A bundle's X.509 authorities as PKIX trust anchors, built once per bundle version. */
@@ -60,8 +65,22 @@ public final class PeerVerifier {
      */
     public PeerVerifier(PeerAuthorizer authorizer, Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.state = new AtomicReference<>(new Snapshot(Map.of(), RevocationList.empty(), Map.of(),
+        this.state = new AtomicReference<>(new Snapshot(Map.of(), RevocationList.empty(), Map.of(), Map.of(),
                 Objects.requireNonNull(authorizer, "authorizer")));
+    }
+
+    /**
+     * Runs {@code listener} after every change of bundles, revocations, pins or allow-list (e.g. to drop cached
+     * TLS sessions that the new state refuses, see {@link MtlsContext}).
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void changed() {
+        for (Runnable r : listeners) {
+            r.run();
+        }
     }
 
     /** Installs or replaces the bundle of its trust domain (ours or a federated one). */
@@ -70,8 +89,9 @@ public final class PeerVerifier {
         state.updateAndGet(s -> {
             Map<TrustDomain, Anchors> next = new HashMap<>(s.bundles());
             next.put(bundle.trustDomain(), Anchors.of(bundle));
-            return new Snapshot(Map.copyOf(next), s.revocations(), s.pins(), s.authorizer());
+            return s.with(Map.copyOf(next), s.revocations(), s.pins(), s.unpins(), s.authorizer());
         });
+        changed();
     }
 
     /** @return the bundle in use for {@code domain} */
@@ -84,7 +104,8 @@ public final class PeerVerifier {
     public void updateRevocations(RevocationList list) {
         Objects.requireNonNull(list, "list");
         state.updateAndGet(s -> list.version() < s.revocations().version() ? s
-                : new Snapshot(s.bundles(), list, s.pins(), s.authorizer()));
+                : s.with(s.bundles(), list, s.pins(), s.unpins(), s.authorizer()));
+        changed();
     }
 
     /** @return the revocation list in use */
@@ -92,24 +113,32 @@ public final class PeerVerifier {
         return state.get().revocations();
     }
 
-    /** Installs pin policies; a policy with a lower version than the one held for its scope is ignored (no rollback). */
+    /**
+     * Installs pin policies and unpin policies. A pin policy with a lower version than the one held for its
+     * scope is ignored (no rollback to older pins); unpins are kept apart, so when one expires the pins it
+     * suspended apply again.
+     */
     public void updatePins(List<PinPolicy> policies) {
         state.updateAndGet(s -> {
-            Map<SpiffeId, PinPolicy> next = new HashMap<>(s.pins());
+            Map<SpiffeId, PinPolicy> pins = new HashMap<>(s.pins());
+            Map<SpiffeId, PinPolicy> unpins = new HashMap<>(s.unpins());
             for (PinPolicy p : policies) {
-                PinPolicy held = next.get(p.scope());
+                Map<SpiffeId, PinPolicy> target = p.disabled() ? unpins : pins;
+                PinPolicy held = target.get(p.scope());
                 if (held == null || p.version() >= held.version()) {
-                    next.put(p.scope(), p);
+                    target.put(p.scope(), p);
                 }
             }
-            return new Snapshot(s.bundles(), s.revocations(), Map.copyOf(next), s.authorizer());
+            return s.with(s.bundles(), s.revocations(), Map.copyOf(pins), Map.copyOf(unpins), s.authorizer());
         });
+        changed();
     }
 
     /** Replaces the allow-list. */
     public void updateAuthorizer(PeerAuthorizer authorizer) {
         Objects.requireNonNull(authorizer, "authorizer");
-        state.updateAndGet(s -> new Snapshot(s.bundles(), s.revocations(), s.pins(), authorizer));
+        state.updateAndGet(s -> s.with(s.bundles(), s.revocations(), s.pins(), s.unpins(), authorizer));
+        changed();
     }
 
     /**
@@ -161,18 +190,24 @@ public final class PeerVerifier {
         return new PeerCheck.Accepted(id, serial);
     }
 
-    /** The pin policy that applies, or null: an unpin in force for the ID or its domain disables pinning. */
+    /**
+     * The pin policy that applies, or null: an unpin in force for the ID or its domain suspends pinning; else
+     * the ID's own policy, else its domain's. An expired pin policy is not enforced (HPKP max-age semantics,
+     * RFC 7469 §2.3.3): pins must be re-signed to stay in force.
+     */
     private static PinPolicy pinFor(Snapshot s, SpiffeId id, Instant now) {
-        PinPolicy domain = s.pins().get(id.trustDomain().spiffeId());
-        if (domain != null && domain.disabled() && domain.inForce(now)) {
+        SpiffeId domainId = id.trustDomain().spiffeId();
+        PinPolicy unpinDomain = s.unpins().get(domainId);
+        PinPolicy unpinOwn = s.unpins().get(id);
+        if ((unpinDomain != null && unpinDomain.inForce(now)) || (unpinOwn != null && unpinOwn.inForce(now))) {
             return null;
         }
         PinPolicy own = s.pins().get(id);
-        PinPolicy p = own != null && own.inForce(now) ? own : domain;
-        if (p == null || !p.inForce(now) || p.disabled()) {
-            return null;
+        if (own != null && own.inForce(now)) {
+            return own;
         }
-        return p;
+        PinPolicy domain = s.pins().get(domainId);
+        return domain != null && domain.inForce(now) ? domain : null;
     }
 
     private static List<X509Certificate> withAnchor(X509Certificate[] chain, X509Certificate anchor) {

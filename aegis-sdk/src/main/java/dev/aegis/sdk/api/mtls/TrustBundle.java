@@ -87,7 +87,10 @@ public record TrustBundle(TrustDomain trustDomain, List<X509Certificate> x509Aut
                     if (JSONObjectUtils.getString(key, "kid") == null || JSONObjectUtils.getString(key, "alg") == null) {
                         throw new IllegalArgumentException("a jwt-svid key needs kid and alg (bundle spec §4.2.2)");
                     }
-                    jwt.add(VerificationKey.fromJwk(JSONObjectUtils.toJSONString(key)));
+                    // Our verifier keys are signature keys ("use":"sig", RFC 7517 §4.2); the bundle's use names the SVID type.
+                    Map<String, Object> sig = new LinkedHashMap<>(key);
+                    sig.put("use", "sig");
+                    jwt.add(VerificationKey.fromJwk(JSONObjectUtils.toJSONString(sig)));
                 }
             }
             Long seq = doc.get("spiffe_sequence") instanceof Number n ? n.longValue() : 0L;

@@ -190,7 +190,7 @@ public final class WorkloadIdentity implements AutoCloseable {
         peers.updatePins(parsed);
     }
 
-    /** Polls the revocation list now (conditional GET); drops cached TLS sessions of newly revoked peers. */
+    /** Polls the revocation list now (conditional GET); cached TLS sessions of newly revoked peers are dropped. */
     public void pollRevocations() throws IOException, InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(config.mtlsEndpoint.resolve("/pki/v1/revocations")).timeout(Duration.ofSeconds(5));
         String etag = revocationsEtag;
@@ -213,33 +213,6 @@ public final class WorkloadIdentity implements AutoCloseable {
         peers.updateRevocations(list);
         controlPlanePeer.updateRevocations(list);
         revocationsEtag = r.headers().firstValue("ETag").orElse(null);
-        dropRevokedSessions(sslContext.getClientSessionContext(), list);
-        dropRevokedSessions(sslContext.getServerSessionContext(), list);
-    }
-
-    /** A resumed handshake skips the trust manager, so sessions of revoked peers must not be resumable. */
-    private static void dropRevokedSessions(SSLSessionContext ctx, RevocationList list) {
-        Enumeration<byte[]> ids = ctx.getIds();
-        while (ids.hasMoreElements()) {
-            SSLSession s = ctx.getSession(ids.nextElement());
-            if (s == null) {
-                continue;
-            }
-            try {
-                java.security.cert.Certificate[] chain = s.getPeerCertificates();
-                if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
-                    boolean revoked = list.serialRevoked(leaf.getSerialNumber().toString(16));
-                    if (!revoked && X509SvidRules.leafViolation(leaf).isEmpty()) {
-                        revoked = list.workloadRevoked(X509SvidRules.spiffeIdOf(leaf));
-                    }
-                    if (revoked) {
-                        s.invalidate();
-                    }
-                }
-            } catch (SSLPeerUnverifiedException e) {
-                // no peer certificate: nothing to revoke
-            }
-        }
     }
 
     /**

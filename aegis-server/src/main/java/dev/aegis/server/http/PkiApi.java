@@ -1,0 +1,456 @@
+package dev.aegis.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.audit.api.AuditUnavailableException;
+import dev.aegis.pki.api.CaGeneration;
+import dev.aegis.pki.api.Issuance;
+import dev.aegis.pki.api.IssuanceError;
+import dev.aegis.pki.api.JoinToken;
+import dev.aegis.pki.api.WorkloadCa;
+import dev.aegis.pki.api.Workload;
+import dev.aegis.pki.api.WorkloadRegistration;
+import dev.aegis.sdk.api.mtls.RevocationList;
+import dev.aegis.sdk.api.mtls.TrustBundle;
+import dev.aegis.sdk.api.spiffe.SpiffeId;
+import dev.aegis.sdk.internal.Certificates;
+import dev.aegis.server.runtime.PkiRuntime;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * HTTP API of the workload CA. On the main listener: the admin API ({@code /admin/v1/workloads*},
+ * {@code /admin/v1/ca*}, admin credential required, see {@link AdminAuth}), first issuance with a join token
+ * ({@code POST /pki/v1/svid}), JWT-SVIDs, the trust bundle and the revocation list. On the mTLS listener
+ * ({@code pki.mtls.port}, client SVID required): renewal ({@code POST /pki/v1/svid/renew}), JWT-SVIDs and the
+ * same trust documents, now authenticated by the control plane's own SVID. Pin policies and federation are in
+ * {@link PkiTrustApi}.
+ *
+ * <p>Errors are RFC 9457 problem+json with an {@code error} member (the {@link IssuanceError} code); the detail
+ * names the rule that failed and never echoes the request.
+ */
+public final class PkiApi {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_LIST = 1000;
+
+    private final PkiRuntime runtime;
+    private final WorkloadCa ca;
+    private final AdminAuth admins;
+    private final PkiTrustApi trust;
+
+    public PkiApi(PkiRuntime runtime, AdminAuth admins) {
+        this.runtime = runtime;
+        this.ca = runtime.ca();
+        this.admins = admins;
+        this.trust = new PkiTrustApi(runtime, admins);
+    }
+
+    /** Routes of the main listener. */
+    public void register(HttpRouting.Builder routing) {
+        routing.post("/admin/v1/workloads", this::registerWorkload)
+                .get("/admin/v1/workloads", this::listWorkloads)
+                .post("/admin/v1/workloads/revoke", this::revoke)
+                .post("/admin/v1/workloads/join-tokens", this::joinToken)
+                .get("/admin/v1/ca", this::showCa)
+                .post("/admin/v1/ca/rotate", this::rotateCa)
+                .post("/pki/v1/svid", this::issue)
+                .post("/pki/v1/jwt-svid", this::jwtSvidWithToken)
+                .get("/pki/v1/bundle", this::bundle)
+                .get("/pki/v1/revocations", this::revocations);
+        trust.register(routing);
+    }
+
+    /** Routes of the mTLS listener. */
+    public void registerMtls(HttpRouting.Builder routing) {
+        routing.post("/pki/v1/svid/renew", this::renew)
+                .post("/pki/v1/jwt-svid", this::jwtSvidOverMtls)
+                .get("/pki/v1/bundle", this::bundle)
+                .get("/pki/v1/revocations", this::revocations);
+        trust.registerPublic(routing);
+        routing.any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."));
+    }
+
+    // ---- admin ------------------------------------------------------------------------------------------
+
+    private void registerWorkload(ServerRequest request, ServerResponse response) {
+        Optional<String> admin = admins.require(request, response, "/admin/v1/workloads");
+        if (admin.isEmpty()) {
+            return;
+        }
+        JsonNode body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        WorkloadRegistration registration;
+        try {
+            SpiffeId id = SpiffeId.parse(text(body, "spiffeId"));
+            if (!id.memberOf(ca.settings().trustDomain())) {
+                throw new IllegalArgumentException("the SPIFFE ID must be in trust domain " + ca.settings().trustDomain());
+            }
+            List<String> dns = new ArrayList<>();
+            for (JsonNode n : body.path("dnsNames")) {
+                dns.add(n.asText());
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            body.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            registration = new WorkloadRegistration(id, dns, duration(body, "ttl", ca.settings().defaultTtl()), metadata);
+        } catch (IllegalArgumentException e) {
+            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        try {
+            Optional<Workload> created = ca.register(registration, admin.get());
+            if (created.isEmpty()) {
+                Problem.send(response, Status.CONFLICT_409, "A workload with this SPIFFE ID is already registered.");
+                return;
+            }
+            json(response, Status.CREATED_201, workloadJson(created.get()));
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    private void listWorkloads(ServerRequest request, ServerResponse response) {
+        if (admins.require(request, response, "/admin/v1/workloads").isEmpty()) {
+            return;
+        }
+        ArrayNode items = JSON.createArrayNode();
+        for (Workload w : ca.workloads(MAX_LIST)) {
+            items.add(workloadJson(w));
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("workloads", items);
+        json(response, Status.OK_200, out);
+    }
+
+    private void revoke(ServerRequest request, ServerResponse response) {
+        Optional<String> admin = admins.require(request, response, "/admin/v1/workloads/revoke");
+        if (admin.isEmpty()) {
+            return;
+        }
+        JsonNode body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        try {
+            boolean done;
+            if (body.hasNonNull("serial")) {
+                done = ca.revokeSerial(body.get("serial").asText(), admin.get());
+            } else {
+                done = ca.revokeWorkload(SpiffeId.parse(text(body, "spiffeId")), admin.get());
+            }
+            if (!done) {
+                Problem.send(response, Status.NOT_FOUND_404, "Nothing to revoke: unknown or already revoked.");
+                return;
+            }
+            runtime.refreshListener();
+            ObjectNode out = JSON.createObjectNode();
+            out.put("revoked", true);
+            out.put("revocationsVersion", ca.revocationList().version());
+            json(response, Status.OK_200, out);
+        } catch (IllegalArgumentException e) {
+            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    private void joinToken(ServerRequest request, ServerResponse response) {
+        Optional<String> admin = admins.require(request, response, "/admin/v1/workloads/join-tokens");
+        if (admin.isEmpty()) {
+            return;
+        }
+        JsonNode body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        try {
+            JoinToken token = ca.createJoinToken(SpiffeId.parse(text(body, "spiffeId")),
+                    duration(body, "ttl", ca.settings().joinTokenTtl()), admin.get());
+            ObjectNode out = JSON.createObjectNode();
+            out.put("token", token.revealSecret());
+            out.put("spiffeId", token.spiffeId().toString());
+            out.put("expiresAt", token.expiresAt().toString());
+            response.header(HeaderNames.CACHE_CONTROL, "no-store");
+            json(response, Status.CREATED_201, out);
+        } catch (IllegalArgumentException e) {
+            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    private void showCa(ServerRequest request, ServerResponse response) {
+        if (admins.require(request, response, "/admin/v1/ca").isEmpty()) {
+            return;
+        }
+        json(response, Status.OK_200, caJson(ca.generations()));
+    }
+
+    private void rotateCa(ServerRequest request, ServerResponse response) {
+        Optional<String> admin = admins.require(request, response, "/admin/v1/ca/rotate");
+        if (admin.isEmpty()) {
+            return;
+        }
+        try {
+            List<CaGeneration> gens = ca.rotateCa(admin.get());
+            runtime.refreshListener();
+            json(response, Status.ACCEPTED_202, caJson(gens));
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    // ---- workloads --------------------------------------------------------------------------------------
+
+    private void issue(ServerRequest request, ServerResponse response) {
+        JsonNode body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        try {
+            answer(response, ca.issueWithJoinToken(body.path("joinToken").asText(""), body.path("csr").asText(""),
+                    request.remotePeer().host()));
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    private void renew(ServerRequest request, ServerResponse response) {
+        X509Certificate[] chain = peerChain(request);
+        JsonNode body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        try {
+            answer(response, ca.renew(chain, body.path("csr").asText(""), request.remotePeer().host()));
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    private void jwtSvidOverMtls(ServerRequest request, ServerResponse response) {
+        Object who = ca.authenticate(peerChain(request));
+        if (who instanceof Issuance.Refused r) {
+            problem(response, r.error(), r.detail());
+            return;
+        }
+        JsonNode body = body(request, response);
+        if (body != null) {
+            jwtSvid(body, response, (SpiffeId) who);
+        }
+    }
+
+    /** Callers without mTLS authenticate with a one-time join token. */
+    private void jwtSvidWithToken(ServerRequest request, ServerResponse response) {
+        JsonNode body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        Optional<SpiffeId> who = ca.consumeJoinTokenForJwt(body.path("joinToken").asText(""));
+        if (who.isEmpty()) {
+            problem(response, IssuanceError.INVALID_JOIN_TOKEN, "the join token is invalid, used or expired");
+            return;
+        }
+        jwtSvid(body, response, who.get());
+    }
+
+    private void jwtSvid(JsonNode body, ServerResponse response, SpiffeId who) {
+        List<String> audience = new ArrayList<>();
+        for (JsonNode n : body.path("audience")) {
+            audience.add(n.asText());
+        }
+        try {
+            String token = ca.issueJwtSvid(who, audience);
+            ObjectNode out = JSON.createObjectNode();
+            out.put("token", token);
+            out.put("spiffeId", who.toString());
+            response.header(HeaderNames.CACHE_CONTROL, "no-store");
+            json(response, Status.OK_200, out);
+        } catch (IllegalArgumentException e) {
+            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
+        }
+    }
+
+    private void answer(ServerResponse response, Issuance result) {
+        switch (result) {
+            case Issuance.Issued i -> {
+                ObjectNode out = JSON.createObjectNode();
+                out.put("spiffeId", i.spiffeId().toString());
+                out.put("serial", i.serial());
+                out.put("expiresAt", i.expiresAt().toString());
+                ArrayNode x5c = out.putArray("x5c");
+                for (String c : Certificates.toBase64(i.chain())) {
+                    x5c.add(c);
+                }
+                out.put("certificateChainPem", Certificates.toPem(i.chain()));
+                response.header(HeaderNames.CACHE_CONTROL, "no-store");
+                json(response, Status.CREATED_201, out);
+            }
+            case Issuance.Refused r -> problem(response, r.error(), r.detail());
+        }
+    }
+
+    // ---- trust documents --------------------------------------------------------------------------------
+
+    private void bundle(ServerRequest request, ServerResponse response) {
+        TrustBundle b = ca.bundle();
+        response.header(HeaderNames.CACHE_CONTROL, "public, max-age=" + Math.min(60, b.refreshHint().toSeconds()));
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send(b.toJson());
+    }
+
+    private void revocations(ServerRequest request, ServerResponse response) {
+        RevocationList list = ca.revocationList();
+        String etag = "\"" + list.version() + "\"";
+        response.header(HeaderNames.ETAG, etag);
+        response.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        if (etag.equals(request.headers().first(HeaderNames.IF_NONE_MATCH).orElse(""))) {
+            response.status(Status.NOT_MODIFIED_304);
+            response.send();
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("version", list.version());
+        ArrayNode serials = out.putArray("serials");
+        list.serials().stream().sorted().forEach(serials::add);
+        ArrayNode ids = out.putArray("spiffeIds");
+        list.spiffeIds().stream().map(SpiffeId::toString).sorted().forEach(ids::add);
+        json(response, Status.OK_200, out);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    static X509Certificate[] peerChain(ServerRequest request) {
+        Optional<Certificate[]> certs = request.remotePeer().tlsCertificates();
+        if (certs.isEmpty()) {
+            return new X509Certificate[0];
+        }
+        Certificate[] raw = certs.get();
+        X509Certificate[] out = new X509Certificate[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = (X509Certificate) raw[i];
+        }
+        return out;
+    }
+
+    static JsonNode body(ServerRequest request, ServerResponse response) {
+        try {
+            JsonNode node = JSON.readTree(request.content().as(String.class));
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("not an object");
+            }
+            return node;
+        } catch (Exception e) {
+            problem(response, IssuanceError.INVALID_REQUEST, "The request body must be a JSON object.");
+            return null;
+        }
+    }
+
+    static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        return n.asText();
+    }
+
+    static Duration duration(JsonNode body, String field, Duration fallback) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (n.isNumber()) {
+            return Duration.ofSeconds(n.asLong());
+        }
+        String s = n.asText().strip();
+        try {
+            if (s.length() > 1 && Character.isDigit(s.charAt(0))) {
+                long v = Long.parseLong(s.substring(0, s.length() - 1));
+                switch (s.charAt(s.length() - 1)) {
+                    case 's': return Duration.ofSeconds(v);
+                    case 'm': return Duration.ofMinutes(v);
+                    case 'h': return Duration.ofHours(v);
+                    case 'd': return Duration.ofDays(v);
+                    default: break;
+                }
+            }
+            return Duration.parse(s);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " must be a duration such as 30m, 1h or PT1H");
+        }
+    }
+
+    static void problem(ServerResponse response, IssuanceError error, String detail) {
+        ObjectNode body = JSON.createObjectNode();
+        Status status = Status.create(error.status());
+        body.put("type", "urn:aegis:pki:error:" + error.code());
+        body.put("title", status.reasonPhrase());
+        body.put("status", error.status());
+        body.put("detail", detail);
+        body.put("error", error.code());
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        response.send(body.toString());
+    }
+
+    static void auditDown(ServerResponse response) {
+        Problem.send(response, Status.SERVICE_UNAVAILABLE_503, "The audit trail is unavailable; try again later.");
+    }
+
+    static void json(ServerResponse response, Status status, JsonNode body) {
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send(body.toString());
+    }
+
+    private static ObjectNode workloadJson(Workload w) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("spiffeId", w.registration().spiffeId().toString());
+        ArrayNode dns = o.putArray("dnsNames");
+        w.registration().dnsNames().forEach(dns::add);
+        o.put("ttl", w.registration().ttl().toString());
+        ObjectNode md = o.putObject("metadata");
+        w.registration().metadata().forEach(md::put);
+        o.put("createdAt", w.createdAt().toString());
+        o.put("createdBy", w.createdBy());
+        w.revokedAt().ifPresent(t -> o.put("revokedAt", t.toString()));
+        return o;
+    }
+
+    private static ObjectNode caJson(List<CaGeneration> gens) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode items = out.putArray("generations");
+        for (CaGeneration g : gens) {
+            ObjectNode o = items.addObject();
+            o.put("id", g.id());
+            o.put("number", g.number());
+            o.put("state", g.state().name());
+            o.put("activatesAt", g.activatesAt().toString());
+            g.trustedUntil().ifPresent(t -> o.put("trustedUntil", t.toString()));
+            o.put("rootSubject", g.root().getSubjectX500Principal().getName());
+            o.put("rootNotAfter", g.root().getNotAfter().toInstant().toString());
+            o.put("rootSpkiSha256", dev.aegis.sdk.api.mtls.PinPolicy.pinOf(g.root()));
+            o.put("intermediateSpkiSha256", dev.aegis.sdk.api.mtls.PinPolicy.pinOf(g.intermediate()));
+            o.put("rootPem", Certificates.toPem(List.of(g.root())));
+        }
+        return out;
+    }
+}
