@@ -128,10 +128,13 @@ drive() { # server alg url path credentials-file sample-token-response
     wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" --timeout 10s -s "$HERE/rotate.lua" "$url" >"$WORK/warmup.txt" 2>&1 \
     || { cat "$WORK/warmup.txt" >&2; die "wrk warm-up failed"; }
   log "$server $alg: measuring ${DURATION}s"
+  py cpu "$SERVER_PID" >"$WORK/cpu-before"
   BENCH_CREDENTIALS=$creds BENCH_PATH=$path \
     wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency -s "$HERE/rotate.lua" "$url" \
     >"$OUT/wrk-$server-$alg.txt" 2>&1 || { cat "$OUT/wrk-$server-$alg.txt" >&2; die "wrk failed"; }
-  py record "$OUT/run-$server-$alg.json" "$server" "$alg" "${info##* }" "$OUT/wrk-$server-$alg.txt" >&2
+  py cpu "$SERVER_PID" >"$WORK/cpu-after"
+  py record "$OUT/run-$server-$alg.json" "$server" "$alg" "${info##* }" "$OUT/wrk-$server-$alg.txt" \
+    "$WORK/cpu-before" "$WORK/cpu-after" >&2
 }
 
 sample_token() { # url path client secret out: one real token request, must be 200

@@ -3,7 +3,9 @@
 
   summarize.py field KEY [FILE]          print one top-level field of a JSON document (stdin if no FILE)
   summarize.py token-info FILE           print "<alg> <token length>" of the access_token in a token response
-  summarize.py record OUT SERVER ALG TOKEN_BYTES WRK_OUTPUT   turn wrk's BENCH_JSON line into a run record
+  summarize.py cpu SESSION_ID             print CPU ticks of the server's session, machine busy and total ticks
+  summarize.py record OUT SERVER ALG TOKEN_BYTES WRK_OUTPUT CPU_BEFORE CPU_AFTER
+                                         turn wrk's BENCH_JSON line and two cpu snapshots into a run record
   summarize.py report RUN_DIR            print the markdown report of every run record in RUN_DIR
 """
 import base64
@@ -30,7 +32,28 @@ def token_info(path):
     print(header.get("alg", "?"), len(token))
 
 
-def record(out, server, alg, token_bytes, wrk_output):
+def cpu(session_id):
+    """CPU ticks used so far by every process of one session (the server we started with setsid), and the
+    machine's busy and total ticks: their differences over the measured window show how much CPU the server
+    got and how much went to everything else on this shared machine (wrk included)."""
+    server = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state is fields[0]
+        if fields[3] == session_id:  # session id is field 6 of stat
+            server += int(fields[11]) + int(fields[12])  # utime + stime
+    with open("/proc/stat") as f:
+        ticks = [int(t) for t in f.readline().split()[1:9]]  # without guest time (already in user)
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    print(server, sum(ticks) - idle, sum(ticks))
+
+
+def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after):
     stats = None
     with open(wrk_output) as lines:
         for line in lines:
@@ -39,6 +62,12 @@ def record(out, server, alg, token_bytes, wrk_output):
     if stats is None:
         sys.exit(f"wrk printed no BENCH_JSON line (see {wrk_output})")
     seconds = stats["duration_us"] / 1e6
+    before = [int(t) for t in open(cpu_before).read().split()]
+    after = [int(t) for t in open(cpu_after).read().split()]
+    hz = os.sysconf("SC_CLK_TCK")
+    server_cpu_s = (after[0] - before[0]) / hz
+    # /proc/stat counts ticks of all CPUs together
+    machine_busy_s = (after[1] - before[1]) / hz
     ok = stats["requests"] - stats["non200"]
     run = {
         "server": server,
@@ -58,12 +87,16 @@ def record(out, server, alg, token_bytes, wrk_output):
         "last_bad_status": stats["last_bad_status"],
         "socket_errors": stats["errors_connect"] + stats["errors_read"] + stats["errors_write"]
         + stats["errors_timeout"],
+        "server_cores": round(server_cpu_s / seconds, 2),
+        "other_cores": round(max(machine_busy_s - server_cpu_s, 0) / seconds, 2),
+        "ok_per_server_cpu_s": round(ok / server_cpu_s, 1) if server_cpu_s else 0,
         "loadavg_after": open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else [],
     }
     with open(out, "w") as f:
         json.dump(run, f, indent=1)
     print(f"  {server} {alg}: {run['ok_per_s']:.0f} tokens/s, p50 {run['p50_ms']:.2f} ms, "
-          f"p99 {run['p99_ms']:.2f} ms, non-200 {run['non200']}, socket errors {run['socket_errors']}")
+          f"p99 {run['p99_ms']:.2f} ms, non-200 {run['non200']}, socket errors {run['socket_errors']}, "
+          f"server used {run['server_cores']} cores, everything else {run['other_cores']}")
 
 
 def ratio(a, b):
@@ -90,13 +123,14 @@ def report(run_dir):
     out.append(f"- command: `{meta['command']}`")
     out.append("")
     out.append("| server | signing alg | token bytes | tokens/s (200 only) | p50 ms | p90 ms | p99 ms | max ms "
-               "| non-200 | socket errors |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|")
+               "| non-200 | socket errors | server CPU cores | other CPU (wrk + rest) | tokens per server CPU-s |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs.values():
         bad = f"{run['non200']}" + (f" (last {run['last_bad_status']})" if run["non200"] else "")
         out.append(f"| {run['server']} | {run['alg']} | {run['token_bytes']} | {run['ok_per_s']:.0f} "
                    f"| {run['p50_ms']:.2f} | {run['p90_ms']:.2f} | {run['p99_ms']:.2f} | {run['max_ms']:.1f} "
-                   f"| {bad} | {run['socket_errors']} |")
+                   f"| {bad} | {run['socket_errors']} | {run['server_cores']:.2f} | {run['other_cores']:.2f} "
+                   f"| {run['ok_per_server_cpu_s']:.0f} |")
     comparisons = [
         ("default vs default", ("aegis", meta.get("aegis_default_alg", "ES256")),
          ("keycloak", meta.get("keycloak_default_alg", "RS256"))),
@@ -109,16 +143,20 @@ def report(run_dir):
         if a and k:
             rows.append(f"| {label} | {a['alg']} vs {k['alg']} | {a['ok_per_s']:.0f} / {k['ok_per_s']:.0f} "
                         f"| **{ratio(a['ok_per_s'], k['ok_per_s'])}** | {ratio(a['p50_ms'], k['p50_ms'])} "
-                        f"| {ratio(a['p99_ms'], k['p99_ms'])} |")
+                        f"| {ratio(a['p99_ms'], k['p99_ms'])} "
+                        f"| {ratio(a['ok_per_server_cpu_s'], k['ok_per_server_cpu_s'])} |")
     if rows:
         out.append("")
         out.append("| comparison | algorithms (Aegis vs Keycloak) | tokens/s Aegis / Keycloak "
-                   "| throughput Aegis/Keycloak | p50 Aegis/Keycloak | p99 Aegis/Keycloak |")
-        out.append("|---|---|---|---|---|---|")
+                   "| throughput Aegis/Keycloak | p50 Aegis/Keycloak | p99 Aegis/Keycloak "
+                   "| tokens per CPU-s Aegis/Keycloak |")
+        out.append("|---|---|---|---|---|---|---|")
         out.extend(rows)
         out.append("")
         out.append("Throughput ratio above 1 means Aegis issues more tokens per second; latency ratios below 1 "
-                   "mean Aegis answers faster.")
+                   "mean Aegis answers faster. Tokens per server CPU-second divides the 200 answers by the CPU time "
+                   "the server's processes used in the measured window: the figure least disturbed by other work on "
+                   "a shared machine.")
     print("\n".join(out) + "\n")
 
 
@@ -130,7 +168,9 @@ def main(argv):
         field(*args)
     elif command == "token-info" and len(args) == 1:
         token_info(*args)
-    elif command == "record" and len(args) == 5:
+    elif command == "cpu" and len(args) == 1:
+        cpu(*args)
+    elif command == "record" and len(args) == 7:
         record(*args)
     elif command == "report" and len(args) == 1:
         report(*args)
