@@ -6,6 +6,8 @@ module dev.aegis.server {
     requires dev.aegis.core;
     requires dev.aegis.store;
     requires dev.aegis.audit;
+    requires dev.aegis.identity;
+    requires java.net.http; // the admin CLI commands call the admin API
     requires io.helidon.webserver;
     requires io.helidon.common.tls;
     requires io.helidon.http;

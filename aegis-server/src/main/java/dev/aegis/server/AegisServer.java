@@ -10,12 +10,14 @@ import dev.aegis.audit.api.AuditUnavailableException;
 import dev.aegis.audit.api.JsonLinesAuditSink;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
+import dev.aegis.identity.api.IdentityProvider;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.server.tls.ServerTls;
+import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.RootKeyFile;
 import dev.aegis.store.api.Store;
@@ -27,8 +29,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -45,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class AegisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AegisServer.class);
 
+    /** Events are kept longer than any token or certificate lives, so a late subscriber learns every revocation. */
+    private static final Duration EVENT_RETENTION = Duration.ofDays(2);
+
     private final AegisConfig config;
     private final Store store;
     private final AuditLog audit;
@@ -52,12 +60,15 @@ public final class AegisServer implements AutoCloseable {
     private final KeyRotationScheduler rotation;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
+    private final EventBus events;
+    private final IdentityProvider identity;
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean accepting = true;
     private boolean closed;
 
     private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
-                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential) {
+                        KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
+                        EventBus events, IdentityProvider identity) {
         this.config = config;
         this.store = store;
         this.audit = audit;
@@ -65,6 +76,8 @@ public final class AegisServer implements AutoCloseable {
         this.rotation = rotation;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
+        this.events = events;
+        this.identity = identity;
     }
 
     /**
@@ -91,12 +104,17 @@ public final class AegisServer implements AutoCloseable {
             rotation.start();
             started.add(rotation);
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
+            EventBus events = new EventBus(store, clock, EVENT_RETENTION);
+            events.startPolling(Duration.ofMillis(250));
+            started.add(events);
+            IdentityProvider identity = startIdentity(config, store, keys, rotation, audit, events, bootstrap, clock);
+            started.add(identity);
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);
             AegisServer[] self = new AegisServer[1];
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
-                    config.rotationPolicy().publishAhead().dividedBy(4));
+                    config.rotationPolicy().publishAhead().dividedBy(4)).withRoutes(identity::register);
             WebServer web = webServer(config, api).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -104,9 +122,10 @@ public final class AegisServer implements AutoCloseable {
                 throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + config.server().port()
                         + " (address in use or not available)");
             }
+            identity.issuer(baseUrl(config, web));
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential);
+            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential, events, identity);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -120,6 +139,35 @@ public final class AegisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The identity provider: revocations go to the event stream ({@code token.revoked}, subject = jti), and
+     * revocations published by other nodes reach this node's introspection and userinfo checks.
+     */
+    private static IdentityProvider startIdentity(AegisConfig config, Store store, KeyMaterialStore keys,
+                                                  KeyRotationScheduler rotation, AuditLog audit, EventBus events,
+                                                  BootstrapCredential bootstrap, Clock clock) {
+        IdentityProvider identity = IdentityProvider.start(config.identity(), store, keys,
+                () -> rotation.ring(KeyMaterialStore.TOKENS_RING), audit,
+                (jti, exp, clientId) -> events.publish("token.revoked", jti,
+                        Map.of("exp", Long.toString(exp.getEpochSecond()), "client_id", clientId)),
+                bootstrap::matches, clock);
+        events.subscribe("token.revoked", events.latestSequence(), event -> {
+            String exp = event.attributes().get("exp");
+            if (exp != null) {
+                identity.revokedElsewhere(event.subject(), Instant.ofEpochSecond(Long.parseLong(exp)));
+            }
+        });
+        return identity;
+    }
+
+    private static String baseUrl(AegisConfig config, WebServer web) {
+        String host = config.server().host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
+    }
+
     /** The port the listener is bound to (useful with port 0). */
     public int port() {
         return web.port();
@@ -127,11 +175,7 @@ public final class AegisServer implements AutoCloseable {
 
     /** The base URL of the listener. */
     public String baseUrl() {
-        String host = config.server().host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
+        return baseUrl(config, web);
     }
 
     /** The bootstrap admin credential in clear text, present only on the first start of an installation. */
@@ -156,6 +200,8 @@ public final class AegisServer implements AutoCloseable {
             drainDelay();
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
+            closeQuietly(identity);
+            closeQuietly(events);
             auditLifecycle("server.stop");
             closeQuietly(audit);
             for (JsonLinesAuditSink sink : sinks) {

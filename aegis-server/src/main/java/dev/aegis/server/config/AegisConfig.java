@@ -2,6 +2,7 @@ package dev.aegis.server.config;
 
 import dev.aegis.core.api.crypto.SecretBytes;
 import dev.aegis.core.api.keys.RotationPolicy;
+import dev.aegis.identity.api.IdentitySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param rotationPolicy the signing key schedule of the token and audit key rings
  * @param audit          audit failure mode and sinks
  * @param logging        log format and level
+ * @param identity       the identity provider ({@code identity.*})
  */
 public record AegisConfig(Path dataDir, Server server, Storage storage, Path rootKeyFile,
-                          RotationPolicy rotationPolicy, Audit audit, Logging logging) {
+                          RotationPolicy rotationPolicy, Audit audit, Logging logging, IdentitySettings identity) {
 
     /** The HTTP listener; {@code tls} is empty when TLS is off. */
     public record Server(String host, int port, Duration shutdownGrace, long maxBodyBytes, Optional<Tls> tls) {

@@ -34,7 +34,14 @@ enum ConfigKey {
     AUDIT_JSONL("audit.jsonl", "", false),
     AUDIT_RECORD_TIMEOUT("audit.record-timeout", "5s", false),
     LOGGING_FORMAT("logging.format", "json", false),
-    LOGGING_LEVEL("logging.level", "info", false);
+    LOGGING_LEVEL("logging.level", "info", false),
+    IDENTITY_ISSUER("identity.issuer", "", false),
+    IDENTITY_MAX_FAILURES_PER_ACCOUNT("identity.login.max-failures-per-account", "5", false),
+    IDENTITY_ACCOUNT_WINDOW("identity.login.account-window", "15m", false),
+    IDENTITY_MAX_FAILURES_PER_ADDRESS("identity.login.max-failures-per-address", "100", false),
+    IDENTITY_ADDRESS_WINDOW("identity.login.address-window", "1h", false),
+    IDENTITY_SESSION_LIFETIME("identity.session-lifetime", "8h", false),
+    IDENTITY_DPOP_REQUIRE_NONCE("identity.dpop.require-nonce", "false", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.aegis.core.api.crypto.SecretBytes;
 import dev.aegis.core.api.keys.RotationPolicy;
 import dev.aegis.core.api.keys.SigningAlgorithm;
+import dev.aegis.identity.api.IdentitySettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ public final class ConfigLoader {
                     integer(ConfigKey.SERVER_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
                     tls());
             Path rootKey = raw(ConfigKey.ROOT_KEY_FILE).isEmpty() ? dataDir.resolve("root.key") : path(ConfigKey.ROOT_KEY_FILE);
-            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging());
+            return new AegisConfig(dataDir, server, storage(), rootKey, rotationPolicy(), audit(), logging(), identity());
         }
 
         private Optional<AegisConfig.Tls> tls() {
@@ -188,6 +189,21 @@ public final class ConfigLoader {
             String jsonLines = raw(ConfigKey.AUDIT_JSONL);
             return new AegisConfig.Audit(failClosed, jsonLines.isEmpty() ? Optional.empty() : Optional.of(jsonLines),
                     duration(ConfigKey.AUDIT_RECORD_TIMEOUT));
+        }
+
+        private IdentitySettings identity() {
+            String issuer = raw(ConfigKey.IDENTITY_ISSUER);
+            try {
+                return new IdentitySettings(issuer.isEmpty() ? Optional.empty() : Optional.of(issuer),
+                        integer(ConfigKey.IDENTITY_MAX_FAILURES_PER_ACCOUNT, 1, 1000),
+                        duration(ConfigKey.IDENTITY_ACCOUNT_WINDOW),
+                        integer(ConfigKey.IDENTITY_MAX_FAILURES_PER_ADDRESS, 1, 100_000),
+                        duration(ConfigKey.IDENTITY_ADDRESS_WINDOW),
+                        duration(ConfigKey.IDENTITY_SESSION_LIFETIME),
+                        bool(ConfigKey.IDENTITY_DPOP_REQUIRE_NONCE));
+            } catch (IllegalArgumentException e) {
+                throw invalid(ConfigKey.IDENTITY_ISSUER, "must be an http(s) URL without query, fragment or trailing slash");
+            }
         }
 
         private AegisConfig.Logging logging() {

@@ -20,8 +20,11 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,7 @@ public final class ControlPlaneApi {
     private final BooleanSupplier acceptingWork;
     private final String version;
     private final String jwksCacheControl;
+    private final List<Consumer<HttpRouting.Builder>> moreRoutes = new ArrayList<>();
 
     /**
      * @param acceptingWork false once shutdown has begun, so /readyz takes the node out of load balancing
@@ -60,6 +64,16 @@ public final class ControlPlaneApi {
         this.jwksCacheControl = "public, max-age=" + jwksMaxAge.toSeconds();
     }
 
+    /**
+     * Adds the routes of a platform component (identity, pki, ...), registered before the 404 fallback.
+     *
+     * @return this
+     */
+    public ControlPlaneApi withRoutes(Consumer<HttpRouting.Builder> routes) {
+        moreRoutes.add(routes);
+        return this;
+    }
+
     /** Registers the routes, the security headers and the problem+json fallbacks. */
     public void register(HttpRouting.Builder routing) {
         routing.addFilter((chain, request, response) -> {
@@ -72,8 +86,11 @@ public final class ControlPlaneApi {
                 .get("/readyz", this::readiness)
                 .get("/metrics", this::prometheus)
                 .get("/.well-known/jwks.json", this::jwks)
-                .get("/admin/v1/status", this::adminStatus)
-                .any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."))
+                .get("/admin/v1/status", this::adminStatus);
+        for (Consumer<HttpRouting.Builder> more : moreRoutes) {
+            more.accept(routing);
+        }
+        routing.any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."))
                 .error(Throwable.class, (request, response, error) -> {
                     // Our fault, not the client's: log it with the path, answer without any detail.
                     LOG.atError().setMessage("request failed").addKeyValue("path", request.path().path())
