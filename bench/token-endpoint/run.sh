@@ -10,7 +10,9 @@
 #
 # usage: bench/token-endpoint/run.sh [--only keycloak|aegis] [--clients N] [--connections N]
 #                                    [--threads N] [--warmup SECONDS] [--duration SECONDS]
-# Not part of the test suite. Needs bash, curl, unzip, python3 and wrk (installed with apt-get if missing).
+# BENCH_HEAP sets both servers' heap (default -Xms1g -Xmx2g); BENCH_AEGIS_JAVA_OPTS adds JVM options to Aegis
+# (e.g. -XX:StartFlightRecording=... to profile it under this load). Not part of the test suite.
+# Needs bash, curl, unzip, python3 and wrk (installed with apt-get if missing).
 set -euo pipefail
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -226,7 +228,7 @@ run_aegis() { # alg
   log "starting Aegis ($alg) on $url"
   # run from the empty instance directory so no aegis.yaml of the checkout is picked up
   AEGIS_KEYS_ALGORITHM=$alg setsid bash -c 'cd "$0" && exec "$@"' "$dir" \
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $HEAP \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $HEAP ${BENCH_AEGIS_JAVA_OPTS:-} \
     -jar "$ROOT/aegis-server/target/aegis.jar" up -d "$dir/data" -p "$port" </dev/null >"$logfile" 2>&1 &
   SERVER_PID=$!
   wait_for "$url/readyz" 120 "$logfile"
