@@ -111,8 +111,7 @@ public final class AdminClient {
         }
         if (response.statusCode() >= 300) {
             String detail = body.path("detail").asText(body.path("title").asText(""));
-            throw new IllegalStateException("the server refused: " + response.statusCode()
-                    + (detail.isEmpty() ? "" : " " + detail));
+            throw new IllegalStateException(response.statusCode() + (detail.isEmpty() ? "" : " " + detail));
         }
         return body;
     }

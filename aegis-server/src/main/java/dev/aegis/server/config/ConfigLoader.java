@@ -162,7 +162,11 @@ public final class ConfigLoader {
             if (period.compareTo(ahead) <= 0) {
                 throw invalid(ConfigKey.PKI_CA_ROTATION_PERIOD, "must be longer than pki.ca.publish-ahead");
             }
-            return new AegisConfig.Pki(domain, integer(ConfigKey.PKI_MTLS_PORT, 0, 65535), ttl,
+            // "server.port: 0" (tests, several nodes on one host) means ephemeral ports for every listener, unless
+            // the mTLS port is set explicitly; otherwise the default 8444 would collide between such nodes.
+            int mtlsPort = !values.containsKey(ConfigKey.PKI_MTLS_PORT) && "0".equals(raw(ConfigKey.SERVER_PORT))
+                    ? 0 : integer(ConfigKey.PKI_MTLS_PORT, 0, 65535);
+            return new AegisConfig.Pki(domain, mtlsPort, ttl,
                     duration(ConfigKey.PKI_JWT_SVID_TTL), period, ahead);
         }
 
