@@ -62,7 +62,8 @@ public final class AdminClient {
             response = HTTP.send(request.header("Authorization", "Bearer " + credential()).timeout(Duration.ofSeconds(30))
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach " + base() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach " + base() + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
