@@ -105,6 +105,9 @@ class DeviceAndExchangeTest {
         assertEquals("tv", claims.getStringClaim("client_id"));
         assertEquals("invalid_grant", TokenResponse.parse(poll.toHTTPRequest().send()).toErrorResponse().getErrorObject().getCode(),
                 "a device code is used once");
+        HttpResponse<String> introspect = aegis.form("/oauth2/introspect", "client_id=tv&token="
+                + tokens.toSuccessResponse().getTokens().getAccessToken().getValue());
+        assertEquals(401, introspect.statusCode(), "a public client cannot introspect (RFC 7662 §2.1)");
     }
 
     private static AccessToken userToken() throws Exception {
