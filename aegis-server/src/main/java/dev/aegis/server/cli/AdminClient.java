@@ -98,7 +98,8 @@ public final class AdminClient {
         try {
             response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach " + base() + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
+            throw new IllegalStateException("cannot reach " + base() + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");

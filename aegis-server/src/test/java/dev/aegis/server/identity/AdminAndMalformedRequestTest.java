@@ -131,6 +131,28 @@ class AdminAndMalformedRequestTest {
     }
 
     @Test
+    void aDatabaseFailureIsAnRfc6749ServerErrorWithoutDetail() throws Exception {
+        sql("ALTER TABLE idp_clients RENAME TO idp_clients_hidden");
+        try {
+            HttpResponse<String> r = aegis.form("/oauth2/token", "grant_type=client_credentials",
+                    "Authorization", IdentityServer.basic("never-cached", "whatever-secret"));
+            assertEquals(500, r.statusCode(), r.body());
+            assertEquals("server_error", error(r));
+            assertFalse(r.body().toLowerCase(java.util.Locale.ROOT).contains("idp_clients"), "no SQL detail leaks");
+        } finally {
+            sql("ALTER TABLE idp_clients_hidden RENAME TO idp_clients");
+        }
+    }
+
+    /** Runs SQL on the live embedded database through a second connection (H2's automatic server). */
+    private static void sql(String statement) throws Exception {
+        try (dev.aegis.store.api.Store store = dev.aegis.store.api.Store.open(dev.aegis.store.api.StoreConfig.embedded(dataDir));
+             java.sql.Connection c = store.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    @Test
     void cliCreatesListsAndDeletesClientsThroughTheAdminApi() throws Exception {
         StringWriter out = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "clients", "create",

@@ -62,7 +62,7 @@ class AuthorizationCodeFlowTest {
         aegis = IdentityServer.start(dataDir);
         JsonNode client = aegis.createClient("{\"client_id\":\"web-app\",\"client_name\":\"Web App\","
                 + "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"scopes\":[\"openid\",\"profile\",\"email\",\"api:read\"],"
-                + "\"redirect_uris\":[\"" + CALLBACK + "\"]}");
+                + "\"redirect_uris\":[\"" + CALLBACK + "\"],\"post_logout_redirect_uris\":[\"https://app.example/bye\"]}");
         secret = new Secret(client.get("client_secret").asText());
         aegis.createUser("alice", "correct horse battery", "\"email\":\"alice@example.com\",\"display_name\":\"Alice\","
                 + "\"roles\":[\"reader\"],\"attributes\":{\"department\":\"eng\",\"clearance\":\"secret\"}");
@@ -164,6 +164,45 @@ class AuthorizationCodeFlowTest {
         assertEquals(200, again.statusCode());
         assertTrue(again.body().contains("name=\"password\""), "asked to sign in again");
         assertNull(again.headers().firstValue("Location").orElse(null));
+    }
+
+    @Test
+    void denyingConsentRedirectsWithAccessDenied() throws Exception {
+        Browser browser = new Browser();
+        aegis.createUser("mallory-victim", "another password 1", "");
+        State state = new State();
+        HttpResponse<String> page = browser.get(request(state, new Nonce(), new CodeVerifier()).toURI());
+        HttpResponse<String> consent = browser.post(aegis.uri("/login"),
+                Browser.form(page.body(), "username", "mallory-victim", "password", "another password 1"));
+        assertTrue(consent.body().contains("Allow access?"), "a third-party client asks for consent");
+        assertTrue(consent.body().contains("Web App"));
+        HttpResponse<String> denied = browser.post(aegis.uri("/consent"), Browser.form(consent.body(), "decision", "deny"));
+        AuthorizationResponse response = AuthorizationResponse.parse(URI.create(denied.headers().firstValue("Location").orElseThrow()));
+        assertEquals("access_denied", response.toErrorResponse().getErrorObject().getCode());
+        assertEquals(state, response.getState());
+    }
+
+    @Test
+    void promptNoneWithoutASessionIsLoginRequired() throws Exception {
+        URI authorize = new AuthenticationRequest.Builder(new ResponseType("code"), new Scope("openid"), clientId, CALLBACK)
+                .endpointURI(aegis.uri("/oauth2/authorize")).state(new State()).nonce(new Nonce())
+                .prompt(new com.nimbusds.openid.connect.sdk.Prompt("none"))
+                .codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256).build().toURI();
+        HttpResponse<String> r = new Browser().get(authorize);
+        assertEquals("login_required", AuthorizationResponse.parse(URI.create(r.headers().firstValue("Location").orElseThrow()))
+                .toErrorResponse().getErrorObject().getCode());
+    }
+
+    @Test
+    void rpInitiatedLogoutRedirectsOnlyToARegisteredUri() throws Exception {
+        HttpResponse<String> registered = new Browser().get(aegis.uri(
+                "/logout?client_id=web-app&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2Fbye&state=s9"));
+        assertEquals(302, registered.statusCode());
+        assertEquals("https://app.example/bye?state=s9", registered.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> evil = new Browser().get(aegis.uri(
+                "/logout?client_id=web-app&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F"));
+        assertEquals(200, evil.statusCode());
+        assertTrue(evil.headers().firstValue("Location").isEmpty(), "never to an unregistered URI");
     }
 
     @Test

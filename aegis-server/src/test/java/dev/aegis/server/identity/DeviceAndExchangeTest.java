@@ -50,6 +50,7 @@ class DeviceAndExchangeTest {
     static Secret appSecret;
     static Secret ordersSecret;
     static Secret inventorySecret;
+    static Secret spySecret;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +61,9 @@ class DeviceAndExchangeTest {
                 + "\"scopes\":[\"orders:read\",\"orders:write\",\"inventory:read\"],\"audiences\":[\"orders-api\"],"
                 + "\"redirect_uris\":[\"" + CALLBACK + "\"]}").get("client_secret").asText());
         ordersSecret = new Secret(aegis.createClient("{\"client_id\":\"orders-api\","
+                + "\"grant_types\":[\"urn:ietf:params:oauth:grant-type:token-exchange\"],\"scopes\":[\"inventory:read\"],"
+                + "\"audiences\":[\"inventory-api\"]}").get("client_secret").asText());
+        spySecret = new Secret(aegis.createClient("{\"client_id\":\"spy-api\","
                 + "\"grant_types\":[\"urn:ietf:params:oauth:grant-type:token-exchange\"],\"scopes\":[\"inventory:read\"],"
                 + "\"audiences\":[\"inventory-api\"]}").get("client_secret").asText());
         inventorySecret = new Secret(aegis.createClient("{\"client_id\":\"inventory-api\","
@@ -105,6 +109,9 @@ class DeviceAndExchangeTest {
         assertEquals("tv", claims.getStringClaim("client_id"));
         assertEquals("invalid_grant", TokenResponse.parse(poll.toHTTPRequest().send()).toErrorResponse().getErrorObject().getCode(),
                 "a device code is used once");
+        HttpResponse<String> introspect = aegis.form("/oauth2/introspect", "client_id=tv&token="
+                + tokens.toSuccessResponse().getTokens().getAccessToken().getValue());
+        assertEquals(401, introspect.statusCode(), "a public client cannot introspect (RFC 7662 §2.1)");
     }
 
     private static AccessToken userToken() throws Exception {
@@ -154,6 +161,8 @@ class DeviceAndExchangeTest {
                 .toErrorResponse().getErrorObject().getCode());
         assertEquals("invalid_scope", exchange("orders-api", ordersSecret, user, "inventory-api", new Scope("orders:write"))
                 .toErrorResponse().getErrorObject().getCode());
+        assertEquals("invalid_grant", exchange("spy-api", spySecret, user, "inventory-api", null).toErrorResponse()
+                .getErrorObject().getCode(), "a service cannot trade in a token that was not issued to it");
         assertEquals("invalid_grant", exchange("orders-api", ordersSecret, new com.nimbusds.oauth2.sdk.token.BearerAccessToken("not-a-token"),
                 "inventory-api", null).toErrorResponse().getErrorObject().getCode());
     }

@@ -146,6 +146,23 @@ class DpopAndTokenStateTest {
     }
 
     @Test
+    void expiredAuthorizationCodeIsInvalidGrant() throws Exception {
+        CodeVerifier verifier = new CodeVerifier();
+        URI authorize = new com.nimbusds.oauth2.sdk.AuthorizationRequest.Builder(new ResponseType("code"), clientId)
+                .endpointURI(aegis.uri("/oauth2/authorize")).redirectionURI(CALLBACK).state(new State())
+                .scope(new Scope("openid")).codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI();
+        AuthorizationResponse r = AuthorizationCodeFlowTest.login(aegis, new Browser(), authorize, "dave", "dave-password-1");
+        CLOCK.advance(Duration.ofSeconds(61)); // codes live 60 s
+        try {
+            TokenResponse late = TokenResponse.parse(new TokenRequest(aegis.uri("/oauth2/token"), new ClientSecretBasic(clientId, secret),
+                    new AuthorizationCodeGrant(r.toSuccessResponse().getAuthorizationCode(), CALLBACK, verifier)).toHTTPRequest().send());
+            assertEquals("invalid_grant", late.toErrorResponse().getErrorObject().getCode());
+        } finally {
+            CLOCK.advance(Duration.ofSeconds(-61));
+        }
+    }
+
+    @Test
     void revokedTokenIsRefusedAtUserinfoAndInactive() throws Exception {
         AccessToken token = token(null);
         assertEquals(200, userinfo(token, null).getStatusCode());
