@@ -33,6 +33,7 @@ import dev.aegis.server.runtime.PkiRuntime;
 import dev.aegis.server.tls.ServerTls;
 import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.KeyMaterialStore;
+import dev.aegis.store.api.PlatformEvent;
 import dev.aegis.store.api.RootKeyFile;
 import dev.aegis.store.api.Store;
 import dev.aegis.store.api.StoreConfig;
@@ -148,26 +149,31 @@ public final class AegisServer implements AutoCloseable {
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
             IdentityProvider identity = startIdentity(config, store, keys, rotation, audit, events, bootstrap, clock);
             started.add(identity);
+            AdminAuth admins = new AdminAuth(bootstrap, kid -> rotation.ring(KeyMaterialStore.TOKENS_RING).find(kid),
+                    identity::issuer, audit, clock);
+            // From the start of the retained stream: a token revoked before this node started stays refused.
+            started.add(events.subscribe(PlatformEvent.TOKEN_REVOKED, 0, e -> admins.revoked(e.subject(),
+                    Instant.ofEpochSecond(Long.parseLong(e.attributes().getOrDefault("exp", "0"))))));
             PlatformMetrics metrics = new PlatformMetrics();
             metrics.bindAudit(audit);
             AegisServer[] self = new AegisServer[1];
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
-            EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
+            EventStreamApi eventStream = new EventStreamApi(events,
+                    bearer -> admins.identify(bearer, AdminAuth.EVENTS_SCOPE).isPresent(), EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
             GatewayComponent gateway = GatewayComponent.start(config.gateway(), store, audit, events,
                     metrics.registry(), clock);
             started.add(gateway);
-            GatewayAdminApi gatewayAdmin = new GatewayAdminApi(gateway, bootstrap::matches, audit, events);
-            AuditIngestApi auditIngest = new AuditIngestApi(audit,
-                    bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
+            GatewayAdminApi gatewayAdmin = new GatewayAdminApi(gateway,
+                    bearer -> admins.identify(bearer, AdminAuth.ADMIN_SCOPE).isPresent(), audit, events);
+            AuditIngestApi auditIngest = new AuditIngestApi(audit, bearer -> admins.identify(bearer, AdminAuth.AUDIT_SCOPE));
             AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
             started.add(authz);
-            AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
+            AuthzRoutes authzRoutes = new AuthzRoutes(authz, admins, audit);
             PkiRuntime pki = PkiRuntime.start(config.pki(), store, keys, audit, events, clock);
             started.add(pki);
-            AdminAuth admins = new AdminAuth(bootstrap, kid -> rotation.ring(KeyMaterialStore.TOKENS_RING).find(kid), audit, clock);
             PkiApi pkiApi = new PkiApi(pki, admins);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
                     identity::register, authzRoutes::register, new SecretsRoutes(secrets)::register,

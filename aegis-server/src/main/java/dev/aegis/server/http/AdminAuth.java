@@ -13,40 +13,68 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * The one place that decides who is an administrator of the admin APIs of the workload CA (and any other
- * feature that wants it): the bootstrap admin credential (as {@code /admin/v1/status} accepts it), or an access
- * token (RFC 9068, {@code typ at+jwt}) signed by the platform's token ring whose {@code scope} contains
- * {@value #ADMIN_SCOPE}; its {@code sub} names the administrator. Swap this class when the identity provider
- * defines admin principals differently. Every attempt is audited; if the audit trail is down the request is
- * refused (fail-closed).
+ * The one place that decides who may call the control plane's own APIs (admin APIs, the event stream, audit
+ * ingestion, the authorization API): the bootstrap admin credential (as {@code /admin/v1/status} accepts it),
+ * or an access token (RFC 9068, {@code typ at+jwt}) signed by the platform's token ring, issued by this
+ * platform ({@code iss}) for the control plane itself ({@code aud} = the issuer, so a token a service received
+ * for its own audience cannot be replayed here), not revoked, whose {@code scope} contains the scope the API
+ * needs or {@value #ADMIN_SCOPE}. Every {@link #require} attempt is audited; if the audit trail is down the
+ * request is refused (fail-closed). Thread-safe.
  */
 public final class AdminAuth {
 
-    /** The OAuth scope that makes an access token an admin credential. */
+    /** The OAuth scope that makes an access token an admin credential (it implies every control-plane scope). */
     public static final String ADMIN_SCOPE = "aegis:admin";
+    /** The scope for reading the platform event stream (gateways, SDKs). */
+    public static final String EVENTS_SCOPE = "aegis:events";
+    /** The scope for handing audit events to the platform (services). */
+    public static final String AUDIT_SCOPE = "aegis:audit";
     /** The administrator name of the bootstrap credential. */
     public static final String BOOTSTRAP_ADMIN = "bootstrap-admin";
     private static final String BEARER = "Bearer ";
+    private static final long BOOTSTRAP_CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final BootstrapCredential bootstrap;
     private final JwtVerifier tokens;
+    private final Supplier<String> issuer;
     private final AuditLog audit;
+    private final Clock clock;
+    /** Revoked jti → exp, from the event stream; entries go once the token would have expired anyway. */
+    private final ConcurrentHashMap<String, Instant> revoked = new ConcurrentHashMap<>();
+    /** Fingerprints of recently matched bootstrap credentials: matching reads the database. */
+    private final ConcurrentHashMap<String, Long> recentBootstrap = new ConcurrentHashMap<>();
 
     /**
      * @param bootstrap the bootstrap credential
      * @param tokenKeys the platform's token signing keys
+     * @param issuer    the identity provider's issuer, known once the listener is up
      */
-    public AdminAuth(BootstrapCredential bootstrap, VerificationKeySource tokenKeys, AuditLog audit, Clock clock) {
+    public AdminAuth(BootstrapCredential bootstrap, VerificationKeySource tokenKeys, Supplier<String> issuer,
+                     AuditLog audit, Clock clock) {
         this.bootstrap = bootstrap;
+        this.issuer = issuer;
         this.audit = audit;
+        this.clock = clock;
         this.tokens = JwtVerifier.builder().keys(tokenKeys).type("at+jwt").clock(clock).build();
     }
 
+    /** A token revoked anywhere in the cluster (the {@code token.revoked} event): refused from now on. */
+    public void revoked(String jti, Instant expiresAt) {
+        revoked.put(jti, expiresAt);
+        if (revoked.size() % 1024 == 0) {
+            Instant now = clock.instant().minus(JwtVerifier.MAX_CLOCK_SKEW);
+            revoked.values().removeIf(exp -> exp.isBefore(now));
+        }
+    }
+
     /**
-     * Authenticates the caller; on failure answers 401 (or 503 when the audit trail is down) itself.
+     * Authenticates an admin caller; on failure answers 401 (or 503 when the audit trail is down) itself.
      *
      * @param resource what is being accessed, for the audit record
      * @return the administrator's name, or empty when the response has been sent
@@ -55,7 +83,7 @@ public final class AdminAuth {
         Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
         String admin = null;
         if (authorization.isPresent() && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            admin = identify(authorization.get().substring(BEARER.length()).strip());
+            admin = identify(authorization.get().substring(BEARER.length()).strip(), ADMIN_SCOPE).orElse(null);
         }
         try {
             audit.record(AuditEvent.builder("admin.authenticate").actor(admin == null ? "anonymous" : admin)
@@ -75,26 +103,46 @@ public final class AdminAuth {
         return Optional.of(admin);
     }
 
-    private String identify(String credential) {
-        if (credential.isEmpty() || credential.length() > 8192) {
-            return null;
+    /**
+     * @param credential a bearer credential
+     * @param scope      the scope the API needs ({@value #ADMIN_SCOPE} always suffices)
+     * @return the caller's name (the bootstrap admin, the token's {@code sub}, else its {@code client_id}), or empty
+     */
+    public Optional<String> identify(String credential, String scope) {
+        if (credential == null || credential.isEmpty() || credential.length() > 8192) {
+            return Optional.empty();
+        }
+        if (credential.startsWith(BootstrapCredential.PREFIX)) {
+            return bootstrapMatches(credential) ? Optional.of(BOOTSTRAP_ADMIN) : Optional.empty();
+        }
+        if (credential.indexOf('.') < 0 || !(tokens.verify(credential) instanceof TokenCheck.Valid v)) {
+            return Optional.empty();
+        }
+        String iss = issuer.get();
+        if (iss == null || !iss.equals(v.claims().issuer().orElse(null)) || !v.claims().audience().contains(iss)
+                || v.claims().jwtId().map(revoked::containsKey).orElse(true)) {
+            return Optional.empty();
+        }
+        boolean granted = false;
+        for (String s : v.claims().stringClaim("scope").orElse("").split(" ")) {
+            granted |= ADMIN_SCOPE.equals(s) || scope.equals(s);
+        }
+        if (!granted) {
+            return Optional.empty();
+        }
+        return v.claims().subject().or(() -> v.claims().stringClaim("client_id"));
+    }
+
+    private boolean bootstrapMatches(String credential) {
+        String fingerprint = audit.fingerprint(credential);
+        Long until = recentBootstrap.get(fingerprint);
+        if (until != null && until - System.nanoTime() > 0) {
+            return true;
         }
         if (bootstrap.matches(credential)) {
-            return BOOTSTRAP_ADMIN;
+            recentBootstrap.put(fingerprint, System.nanoTime() + BOOTSTRAP_CACHE_NANOS);
+            return true;
         }
-        if (credential.indexOf('.') < 0) {
-            return null;
-        }
-        return switch (tokens.verify(credential)) {
-            case TokenCheck.Valid v -> {
-                String scope = v.claims().stringClaim("scope").orElse("");
-                boolean admin = false;
-                for (String s : scope.split(" ")) {
-                    admin |= ADMIN_SCOPE.equals(s);
-                }
-                yield admin && v.claims().subject().isPresent() ? v.claims().subject().get() : null;
-            }
-            case TokenCheck.Rejected r -> null;
-        };
+        return false;
     }
 }

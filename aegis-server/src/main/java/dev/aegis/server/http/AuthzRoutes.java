@@ -25,31 +25,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves the authorization engine's OpenFGA API at {@code /stores*} and holds the one access rule for it
- * ({@link #authenticate}): the administrator credential, or an access token signed by this platform's token
- * ring whose {@code scope} contains {@value #SCOPE}. Refusals use OpenFGA's error JSON and are audited.
+ * Serves the authorization engine's OpenFGA API at {@code /stores*}. Callers are checked by the platform's
+ * {@link AdminAuth}: the administrator credential, or an access token of this platform whose {@code scope}
+ * contains {@value #SCOPE}. Refusals use OpenFGA's error JSON and are audited.
  */
 public final class AuthzRoutes {
     /** The OAuth scope that grants use of the authorization API. */
     public static final String SCOPE = "aegis:authz";
     private static final String BEARER = "Bearer ";
-    private static final long ADMIN_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final AuthzService authz;
-    private final BootstrapCredential bootstrap;
+    private final AdminAuth callers;
     private final AuditLog audit;
-    private final JwtVerifier tokens;
-    /** Fingerprints of admin credentials seen valid recently, so a busy client does not cost a query per call. */
-    private final Map<String, Long> recentAdmin = new ConcurrentHashMap<>();
 
-    public AuthzRoutes(AuthzService authz, BootstrapCredential bootstrap, AuditLog audit, KeyRotationScheduler rings) {
+    public AuthzRoutes(AuthzService authz, AdminAuth callers, AuditLog audit) {
         this.authz = authz;
-        this.bootstrap = bootstrap;
+        this.callers = callers;
         this.audit = audit;
-        this.tokens = JwtVerifier.builder()
-                .keys(kid -> rings.ring(KeyMaterialStore.TOKENS_RING).find(kid))
-                .allowedAlgorithms(EnumSet.allOf(SigningAlgorithm.class))
-                .build();
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -83,28 +75,7 @@ public final class AuthzRoutes {
         if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
-        String credential = authorization.get().substring(BEARER.length()).strip();
-        if (credential.startsWith(BootstrapCredential.PREFIX)) {
-            String fingerprint = audit.fingerprint(credential);
-            Long until = recentAdmin.get(fingerprint);
-            if (until != null && until - System.nanoTime() > 0) {
-                return Optional.of("bootstrap-admin");
-            }
-            if (bootstrap.matches(credential)) {
-                recentAdmin.put(fingerprint, System.nanoTime() + ADMIN_CACHE_NANOS);
-                return Optional.of("bootstrap-admin");
-            }
-            return Optional.empty();
-        }
-        if (tokens.verify(credential) instanceof TokenCheck.Valid valid) {
-            String scope = valid.claims().stringClaim("scope").orElse("");
-            for (String s : scope.split(" ")) {
-                if (SCOPE.equals(s)) {
-                    return Optional.of(valid.claims().subject().orElse("token:" + valid.keyId().value()));
-                }
-            }
-        }
-        return Optional.empty();
+        return callers.identify(authorization.get().substring(BEARER.length()).strip(), SCOPE);
     }
 
     private void auditRefusal(String path, String source) {
