@@ -11,6 +11,7 @@ import dev.aegis.audit.api.JsonLinesAuditSink;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
@@ -131,7 +132,9 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register,
+            AuditIngestApi auditIngest = new AuditIngestApi(audit,
+                    bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
                     new SecretsRoutes(secrets)::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
