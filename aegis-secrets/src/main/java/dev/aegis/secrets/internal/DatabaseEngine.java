@@ -60,6 +60,9 @@ final class DatabaseEngine implements MountedEngine {
             throw VaultError.notFound();
         }
         String name = PolicyStore.checkName(parts[1]);
+        if ("rotate-root".equals(parts[0]) && call.op() == Operation.WRITE) {
+            return rotateRoot(mount, name);
+        }
         return switch (parts[0]) {
             case "config" -> config(mount, name, call);
             case "roles" -> role(mount, name, call);
@@ -212,6 +215,40 @@ final class DatabaseEngine implements MountedEngine {
         return Reply.raw(body);
     }
 
+    /**
+     * {@code rotate-root/<name>}: gives the connection's own database user a new random password that only Aegis
+     * knows (Vault's root credential rotation). The new password is set in PostgreSQL first, then sealed; if
+     * storing fails, the error says so and the old configuration is kept (the operator must reset it).
+     */
+    private Reply rotateRoot(Mount mount, String name) {
+        ObjectNode cfg = connection(mount, name);
+        String user = cfg.path("username").asText();
+        if (!isSafeName(user)) {
+            throw VaultError.badRequest("the connection's username cannot be rotated safely");
+        }
+        String password = "A1a-" + SecureIds.token(24).replace('-', 'x').replace('_', 'y');
+        try (Connection c = connect(cfg); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE \"" + user + "\" WITH PASSWORD '" + password + "'");
+        } catch (SQLException e) {
+            throw VaultError.badRequest("error rotating the root credential (SQLState " + e.getSQLState() + ")");
+        }
+        cfg.put("password", password);
+        cfg.remove("allowed_roles");
+        cfg.remove("allowed_roles_csv");
+        byte[] sealed = barrier.encrypt(VaultJson.write(cfg).getBytes(StandardCharsets.UTF_8), aad(mount, name));
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE secrets_db_connections SET config = ?, updated_at = ?"
+                    + " WHERE mount_uuid = ? AND name = ?")) {
+                ps.setBytes(1, sealed);
+                SqlValues.bind(ps, 2, clock.instant());
+                ps.setString(3, mount.uuid());
+                ps.setString(4, name);
+                return ps.executeUpdate();
+            }
+        });
+        return Reply.noContent();
+    }
+
     /** The lease revoker: drops the user (idempotent). */
     void revoke(ObjectNode data) {
         String user = data.path("username").asText();
@@ -245,8 +282,8 @@ final class DatabaseEngine implements MountedEngine {
         }
         for (int i = 0; i < user.length(); i++) {
             char c = user.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '-')) {
-                return false;
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                return false; // goes between double quotes in SQL: only these characters, never a quote
             }
         }
         return true;
