@@ -147,6 +147,22 @@ class DynamicPostgresCredentialsTest {
         h.call("PUT", "sys/leases/revoke", root, "{\"lease_id\":\"" + creds.json().path("lease_id").asText() + "\"}");
     }
 
+    @Test
+    void scheduledRootRotationHappensWhenTheRotationPeriodHasPassed() throws Exception {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE aegis_sched WITH LOGIN CREATEROLE PASSWORD 'sched-pw'");
+        }
+        String url = target.jdbcUrl().replace("jdbc:postgresql://", "postgresql://{{username}}:{{password}}@");
+        assertEquals(204, h.call("POST", "database/config/scheduled", root, "{\"connection_url\":\"" + url
+                + "\",\"username\":\"aegis_sched\",\"password\":\"sched-pw\",\"rotation_period\":\"1s\"}").status());
+        String before = passwordHash("aegis_sched");
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (before.equals(passwordHash("aegis_sched")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertFalse(before.equals(passwordHash("aegis_sched")), "the reaper rotated the root credential");
+    }
+
     private static String passwordHash(String role) throws SQLException {
         try (Connection c = admin(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = '" + role + "'")) {
