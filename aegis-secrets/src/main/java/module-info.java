@@ -8,6 +8,7 @@ module dev.aegis.secrets {
     requires transitive dev.aegis.core;
     requires transitive dev.aegis.store;
     requires transitive dev.aegis.audit; // SecretsEngine.start takes the AuditLog
+    requires dev.aegis.ratelimit; // brute-force limits on login and unseal
     requires com.codahale.shamir;
     requires com.fasterxml.jackson.databind;
     requires org.postgresql.jdbc; // dynamic credentials: the target database is PostgreSQL

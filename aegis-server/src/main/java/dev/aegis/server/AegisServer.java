@@ -283,6 +283,11 @@ public final class AegisServer implements AutoCloseable {
         return secrets.initialRootToken();
     }
 
+    /** Whether the secrets barrier is sealed (Shamir seal before {@code aegis operator unseal}). */
+    public boolean secretsSealed() {
+        return secrets.sealed();
+    }
+
     public AegisConfig config() {
         return config;
     }

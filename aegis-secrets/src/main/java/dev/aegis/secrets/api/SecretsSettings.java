@@ -36,11 +36,12 @@ public record SecretsSettings(SealType sealType, Duration defaultTokenTtl, Durat
 
     /**
      * @param sealType where the root key comes from
-     * @return 768h default token TTL, 768h maximum, reap every second, trust a looked-up token for 2 s
+     * @return 768h default token TTL, 768h maximum, reap every second, trust a looked-up token or KV version
+     *         for 1 s (the platform's revocation target)
      */
     public static SecretsSettings defaults(SealType sealType) {
         return new SecretsSettings(sealType, Duration.ofHours(768), Duration.ofHours(768), Duration.ofSeconds(1),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(1));
     }
 
     /** @param interval reap interval @return a copy */

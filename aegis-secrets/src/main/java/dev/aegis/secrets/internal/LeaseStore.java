@@ -163,11 +163,11 @@ final class LeaseStore {
 
     int revokePrefix(String prefix) {
         String like = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-        return revokeWhere("lease_id LIKE ? ESCAPE '!'", like, false);
+        return revokeWhere("lease_id LIKE ? ESCAPE '!'", like);
     }
 
     int revokeByToken(String accessor) {
-        return revokeWhere("token_accessor = ?", accessor, false);
+        return revokeWhere("token_accessor = ?", accessor);
     }
 
     /** Revokes up to {@code limit} expired leases, oldest expiry first. */
@@ -197,7 +197,7 @@ final class LeaseStore {
         return n;
     }
 
-    private int revokeWhere(String condition, String value, boolean ignored) {
+    private int revokeWhere(String condition, String value) {
         int total = 0;
         while (true) {
             List<String> ids = store.inTransaction(c -> {

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 /** Wires the barrier, stores, engines and router together and runs the expiry reaper. */
 public final class SecretsRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SecretsRuntime.class);
+    /** Connections are checked for a due root rotation every tenth reaper pass (a check decrypts each one). */
+    private static final int ROTATION_CHECK_EVERY = 10;
 
     private final Barrier barrier;
     private final VaultRouter router;
@@ -28,11 +30,14 @@ public final class SecretsRuntime implements AutoCloseable {
     private final Thread reaper;
     private final Optional<String> initialRootToken;
     private final KvReadCache kvCache;
+    private final DatabaseEngine database;
     private volatile boolean closed;
 
     private SecretsRuntime(Barrier barrier, VaultRouter router, TokenStore tokens, LeaseStore leases,
-                           SecretsSettings settings, Optional<String> initialRootToken, KvReadCache kvCache) {
+                           SecretsSettings settings, Optional<String> initialRootToken, KvReadCache kvCache,
+                           DatabaseEngine database) {
         this.kvCache = kvCache;
+        this.database = database;
         this.barrier = barrier;
         this.router = router;
         this.tokens = tokens;
@@ -82,7 +87,8 @@ public final class SecretsRuntime implements AutoCloseable {
                 barrier.unseal(key);
             }
         }
-        SecretsRuntime runtime = new SecretsRuntime(barrier, router, tokens, leases, settings, rootToken, kvCache);
+        SecretsRuntime runtime = new SecretsRuntime(barrier, router, tokens, leases, settings, rootToken, kvCache,
+                database);
         runtime.reaper.start();
         LOG.atInfo().addKeyValue("seal", settings.sealType()).addKeyValue("initialized", barrier.initialized())
                 .addKeyValue("sealed", barrier.sealed()).log("secrets manager started");
@@ -108,12 +114,16 @@ public final class SecretsRuntime implements AutoCloseable {
 
     private void reap() {
         long sleep = settings.leaseReapInterval().toMillis();
+        int passes = 0;
         while (!closed) {
             try {
                 Thread.sleep(sleep);
                 if (!barrier.sealed()) {
                     leases.reapExpired(500);
                     tokens.reapExpired(500);
+                    if (++passes % ROTATION_CHECK_EVERY == 0) {
+                        database.rotateDue();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -34,10 +34,10 @@ final class TokenApi {
         ObjectNode body = call.body();
         return switch (rest) {
             case "create", "create-orphan" -> create(call, rest.equals("create-orphan") || VaultJson.bool(body, "no_parent", false));
-            case "lookup-self" -> Reply.data(describe(call.token(), null));
-            case "lookup" -> Reply.data(describe(required(tokens.lookup(tokenParam(call))), null));
+            case "lookup-self" -> Reply.data(describe(call.token()));
+            case "lookup" -> Reply.data(describe(required(tokens.lookup(tokenParam(call)))));
             case "lookup-accessor" -> Reply.data(describe(required(tokens.lookupAccessor(
-                    VaultJson.requiredText(body, "accessor"))), null));
+                    VaultJson.requiredText(body, "accessor")))));
             case "renew-self" -> auth(tokens.renew(call.token(), Ttl.field(body, "increment", Duration.ZERO)), null);
             case "renew" -> auth(tokens.renew(required(tokens.lookup(tokenParam(call))),
                     Ttl.field(body, "increment", Duration.ZERO)), null);
@@ -159,7 +159,7 @@ final class TokenApi {
         return auth;
     }
 
-    private ObjectNode describe(TokenEntry e, String ignored) {
+    private ObjectNode describe(TokenEntry e) {
         Instant now = clock.instant();
         ObjectNode d = VaultJson.object();
         d.put("accessor", e.accessor());

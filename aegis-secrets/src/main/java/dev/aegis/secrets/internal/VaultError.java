@@ -30,6 +30,7 @@ public final class VaultError extends RuntimeException {
         return new VaultError(403, "permission denied");
     }
 
+    /** 405; the method and path are not echoed back. */
     static VaultError unsupported(String method, String path) {
         return new VaultError(405, "unsupported operation");
     }

@@ -2,6 +2,7 @@ package dev.aegis.secrets.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.audit.api.AuditUnavailableException;
+import dev.aegis.ratelimit.api.Limiter;
 import dev.aegis.secrets.api.VaultRequest;
 import dev.aegis.secrets.api.VaultResponse;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class VaultRouter {
     private final SysApi sys;
     private final TokenApi tokenApi;
     private final Map<String, MountedEngine> engines;
+    /** Guessing secret IDs or unseal shares: per client address, well above what a real client needs. */
+    private final Limiter guesses = new Limiter(60, java.time.Duration.ofMinutes(1));
 
     VaultRouter(Barrier barrier, TokenStore tokens, PolicyStore policies, Mounts mounts, RequestAudit audit,
                 SysApi sys, TokenApi tokenApi, Map<String, MountedEngine> engines) {
@@ -53,6 +56,10 @@ final class VaultRouter {
             Operation op = Operation.of(method, request.query().get("list"));
             body = op == Operation.READ || op == Operation.LIST ? VaultJson.object() : VaultJson.parseBody(request.body());
             Call call = new Call(op, path, path, body, request.query(), null, request.remoteAddress());
+            if ((isLogin(path) || "sys/unseal".equals(path)) && op == Operation.WRITE
+                    && !guesses.allow(request.remoteAddress() == null ? "?" : request.remoteAddress())) {
+                throw new VaultError(429, "rate limit quota exceeded");
+            }
             if (SysApi.isUnauthenticated(path)) {
                 audited = op == Operation.WRITE; // init and unseal: audited (their keys only as HMACs)
                 reply = sys.unauthenticated(call);

@@ -74,6 +74,22 @@ class AppRoleEngineTest {
     }
 
     @Test
+    void secretIdGuessingIsRateLimitedPerClientAddress() {
+        String r = role("{}");
+        String good = secretId(r, "{}");
+        int limited = 0;
+        for (int i = 0; i < 70; i++) {
+            int status = login(roleId(r), "guess-" + i, "10.99.99.99").status();
+            if (status == 429) {
+                limited++;
+            }
+        }
+        assertTrue(limited >= 10, "guesses past the limit are refused with 429: " + limited);
+        assertEquals(429, login(roleId(r), good, "10.99.99.99").status(), "even the right secret ID, from that address");
+        assertEquals(200, login(roleId(r), good, "10.99.99.100").status(), "other clients are unaffected");
+    }
+
+    @Test
     void wrongRoleIdAndWrongSecretIdLookTheSame() {
         String r = role("{}");
         String s = secretId(r, "{}");

@@ -127,6 +127,51 @@ class DynamicPostgresCredentialsTest {
     }
 
     @Test
+    void rotateRootGivesTheConnectionUserAPasswordOnlyAegisKnows() throws Exception {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE aegis_admin WITH LOGIN CREATEROLE PASSWORD 'initial-admin-pw'");
+        }
+        String url = target.jdbcUrl().replace("jdbc:postgresql://", "postgresql://{{username}}:{{password}}@");
+        assertEquals(204, h.call("POST", "database/config/rotating", root, "{\"connection_url\":\"" + url
+                + "\",\"username\":\"aegis_admin\",\"password\":\"initial-admin-pw\",\"allowed_roles\":\"*\"}").status());
+        String before = passwordHash("aegis_admin");
+        assertEquals(204, h.call("POST", "database/rotate-root/rotating", root, null).status());
+        String after = passwordHash("aegis_admin");
+        assertFalse(before.equals(after), "PostgreSQL holds a new password hash");
+        assertFalse(h.call("GET", "database/config/rotating", root, null).body().contains("initial-admin-pw"));
+        SecretsHarness.Resp role = h.call("POST", "database/roles/rotated", root, "{\"db_name\":\"rotating\","
+                + "\"creation_statements\":\"CREATE ROLE \\\"{{name}}\\\" WITH LOGIN PASSWORD '{{password}}';\"}");
+        assertEquals(204, role.status(), role.body());
+        SecretsHarness.Resp creds = h.call("GET", "database/creds/rotated", root, null);
+        assertEquals(200, creds.status(), "the rotated password is the one Aegis now uses: " + creds.body());
+        h.call("PUT", "sys/leases/revoke", root, "{\"lease_id\":\"" + creds.json().path("lease_id").asText() + "\"}");
+    }
+
+    @Test
+    void scheduledRootRotationHappensWhenTheRotationPeriodHasPassed() throws Exception {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE aegis_sched WITH LOGIN CREATEROLE PASSWORD 'sched-pw'");
+        }
+        String url = target.jdbcUrl().replace("jdbc:postgresql://", "postgresql://{{username}}:{{password}}@");
+        assertEquals(204, h.call("POST", "database/config/scheduled", root, "{\"connection_url\":\"" + url
+                + "\",\"username\":\"aegis_sched\",\"password\":\"sched-pw\",\"rotation_period\":\"1s\"}").status());
+        String before = passwordHash("aegis_sched");
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (before.equals(passwordHash("aegis_sched")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertFalse(before.equals(passwordHash("aegis_sched")), "the reaper rotated the root credential");
+    }
+
+    private static String passwordHash(String role) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = '" + role + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void theConnectionPasswordIsNeverReturned() {
         SecretsHarness.Resp cfg = h.call("GET", "database/config/app", root, null);
         assertEquals(200, cfg.status());

@@ -71,6 +71,10 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
             console.println("    " + credential);
             console.println("  Use it as: Authorization: Bearer <credential>");
         });
+        if (server.secretsSealed()) {
+            console.println();
+            console.println("  Secrets manager is sealed: run `aegis operator init` once, then `aegis operator unseal`.");
+        }
         server.secretsRootToken().ifPresent(token -> {
             // Like the bootstrap credential: printed once, only its HMAC is stored.
             console.println();

@@ -66,6 +66,10 @@ class VaultJavaDriverCompatibilityTest {
         assertEquals("second-secret", vault.logical().read("secret/app/db").getData().get("password"));
 
         assertTrue(vault.logical().list("secret/app").getListData().contains("db"));
+        var list = SecretsTestServer.call(server, "LIST", "secret/metadata/app/", rootToken, null);
+        assertEquals(200, list.statusCode(), "Vault's own LIST method (the vault CLI uses it)");
+        assertTrue(list.body().contains("\"db\""), list.body());
+        assertEquals("no-store", list.headers().firstValue("Cache-Control").orElse(""));
 
         java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (var sub = server.events().subscribe("secret.changed", 0,
