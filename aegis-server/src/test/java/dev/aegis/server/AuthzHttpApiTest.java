@@ -89,7 +89,9 @@ class AuthzHttpApiTest {
         try (Store store = Store.open(StoreConfig.embedded(dir))) {
             KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC());
             KeyRing ring = keys.loadRing(KeyMaterialStore.TOKENS_RING);
-            JwtClaims.Builder claims = JwtClaims.builder().issuer("aegis").subject("svc-orders")
+            // As the identity provider issues them for the control plane: iss = aud = the issuer, with a jti.
+            JwtClaims.Builder claims = JwtClaims.builder().issuer(server.baseUrl()).audience(server.baseUrl())
+                    .subject("svc-orders").jwtId(java.util.UUID.randomUUID().toString())
                     .expiresAt(Instant.now().plus(5, ChronoUnit.MINUTES));
             if (scope != null) {
                 claims.claim("scope", scope);
@@ -105,6 +107,19 @@ class AuthzHttpApiTest {
         assertEquals(401, refused.status());
         assertEquals("unauthenticated", refused.json().get("code").asText());
         assertEquals(401, call("GET", "/stores/" + storeId, null, signedToken(null)).status());
+    }
+
+    /** A token a service received for its own audience must not be replayable against the control plane. */
+    @Test
+    void aTokenForAnotherAudienceIsRefusedEvenWithTheScope() throws Exception {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            KeyRing ring = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
+                    .loadRing(KeyMaterialStore.TOKENS_RING);
+            String forOrders = new JwtSigner(() -> ring).sign(JwtClaims.builder().issuer(server.baseUrl()).audience("orders")
+                    .subject("svc-orders").jwtId("j-orders").claim("scope", "aegis:authz")
+                    .expiresAt(Instant.now().plus(5, ChronoUnit.MINUTES)).build(), "at+jwt");
+            assertEquals(401, call("GET", "/stores/" + storeId, null, forOrders).status());
+        }
     }
 
     @Test
