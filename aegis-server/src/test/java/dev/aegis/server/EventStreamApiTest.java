@@ -117,7 +117,7 @@ class EventStreamApiTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             body.close();
         }
     }
