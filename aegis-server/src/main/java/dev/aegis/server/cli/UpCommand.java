@@ -60,6 +60,8 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         console.println("  metrics    " + base + "/metrics");
         console.println("  JWKS       " + base + "/.well-known/jwks.json");
         console.println("  admin      " + base + "/admin/v1/status");
+        console.println("  SPIFFE     " + base + "/pki/v1/bundle (trust domain " + server.config().pki().trustDomain()
+                + "), workload mTLS " + server.mtlsUrl());
         server.bootstrapCredential().ifPresent(credential -> {
             // Printed to the console once, never logged: only its HMAC is stored.
             console.println();
