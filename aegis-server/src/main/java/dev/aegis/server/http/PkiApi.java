@@ -9,6 +9,7 @@ import dev.aegis.pki.api.CaGeneration;
 import dev.aegis.pki.api.Issuance;
 import dev.aegis.pki.api.IssuanceError;
 import dev.aegis.pki.api.JoinToken;
+import dev.aegis.pki.api.SvidAuthentication;
 import dev.aegis.pki.api.WorkloadCa;
 import dev.aegis.pki.api.Workload;
 import dev.aegis.pki.api.WorkloadRegistration;
@@ -245,14 +246,14 @@ public final class PkiApi {
     }
 
     private void jwtSvidOverMtls(ServerRequest request, ServerResponse response) {
-        Object who = ca.authenticate(peerChain(request));
-        if (who instanceof Issuance.Refused r) {
-            problem(response, r.error(), r.detail());
-            return;
-        }
-        JsonNode body = body(request, response);
-        if (body != null) {
-            jwtSvid(body, response, (SpiffeId) who);
+        switch (ca.authenticate(peerChain(request))) {
+            case SvidAuthentication.NotAuthenticated n -> problem(response, n.refusal().error(), n.refusal().detail());
+            case SvidAuthentication.Authenticated a -> {
+                JsonNode body = body(request, response);
+                if (body != null) {
+                    jwtSvid(body, response, a.spiffeId());
+                }
+            }
         }
     }
 
