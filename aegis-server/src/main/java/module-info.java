@@ -8,6 +8,7 @@ module dev.aegis.server {
     requires dev.aegis.audit;
     requires dev.aegis.pki;
     requires dev.aegis.sdk;
+    requires dev.aegis.ratelimit; // unauthenticated workload CA endpoints (join) are limited per client address
     requires java.net.http; // the workload CA admin commands (aegis workloads, ca, pins...) call the HTTP API
     requires io.helidon.webserver;
     requires io.helidon.common.tls;
