@@ -115,7 +115,9 @@ public final class PkiApi {
                 dns.add(n.asText());
             }
             Map<String, String> metadata = new LinkedHashMap<>();
-            body.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            for (Map.Entry<String, JsonNode> e : body.path("metadata").properties()) {
+                metadata.put(e.getKey(), e.getValue().asText());
+            }
             registration = new WorkloadRegistration(id, dns, duration(body, "ttl", ca.settings().defaultTtl()), metadata);
         } catch (IllegalArgumentException e) {
             problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
