@@ -11,7 +11,7 @@ module dev.aegis.sdk {
     requires com.nimbusds.jose.jwt;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
-    requires java.net.http;
+    requires transitive java.net.http; // WorkloadIdentity.Builder takes an HttpClient
     requires org.slf4j;
 
     exports dev.aegis.sdk.api.spiffe;

@@ -12,6 +12,7 @@ module dev.aegis.server {
     requires dev.aegis.gateway;
     requires dev.aegis.pki;
     requires dev.aegis.sdk;
+    requires dev.aegis.ratelimit; // unauthenticated workload CA endpoints (join) are limited per client address
     requires java.net.http; // the CLI commands call a running Aegis over HTTP
     requires io.helidon.webserver;
     requires io.helidon.common.tls;

@@ -180,9 +180,11 @@ public final class AegisServer implements AutoCloseable {
                     gatewayAdmin::register, pkiApi::register);
             WebServer web = webServer(config, routing -> api.register(routing, features), pki, pkiApi).start();
             started.add(web::stop);
-            if (!web.isRunning() || web.port() <= 0) {
-                // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
+            if (!web.isRunning() || web.port() <= 0 || web.port(PKI_MTLS_SOCKET) <= 0) {
+                // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up". A failed
+                // named socket (the workload mTLS listener) stops the whole server, so name both addresses.
                 throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + config.server().port()
+                        + " or, for workload mTLS (pki.mtls.port), on " + config.server().host() + ":" + config.pki().mtlsPort()
                         + " (address in use or not available)");
             }
             identity.issuer(baseUrl(config, web));

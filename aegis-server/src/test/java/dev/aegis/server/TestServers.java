@@ -24,6 +24,7 @@ final class TestServers {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("data-dir", dataDir.toString());
         overrides.put("server.port", "0");
+        overrides.put("pki.mtls.port", "0"); // the workload CA's mTLS listener: never a fixed port in tests
         overrides.put("server.shutdown-grace", "2s");
         overrides.putAll(extra);
         return ConfigLoader.load(Optional.empty(), Map.of(), overrides);

@@ -225,7 +225,7 @@ public final class WorkloadCa {
         }
         String hash = audit.fingerprint(token);
         Instant now = clock.instant();
-        Object outcome = store.inTransaction(c -> {
+        Issuance outcome = store.inTransaction(c -> {
             Optional<SpiffeId> peek = peekToken(c, hash, now);
             if (peek.isEmpty()) {
                 return new Issuance.Refused(IssuanceError.INVALID_JOIN_TOKEN, "the join token is invalid, used or expired");
@@ -283,11 +283,13 @@ public final class WorkloadCa {
      * trust domain whose workload is still registered. The new SVID has the same SPIFFE ID.
      */
     public Issuance renew(X509Certificate[] presented, String csr, String source) throws AuditUnavailableException {
-        Object who = authenticate(presented);
-        if (who instanceof Issuance.Refused r) {
-            return refuse("renew", null, r.error(), r.detail(), source);
+        SpiffeId id;
+        switch (authenticate(presented)) {
+            case SvidAuthentication.NotAuthenticated n -> {
+                return refuse("renew", null, n.refusal().error(), n.refusal().detail(), source);
+            }
+            case SvidAuthentication.Authenticated a -> id = a.spiffeId();
         }
-        SpiffeId id = (SpiffeId) who;
         CsrCheck.Result read = CsrCheck.read(csr);
         if (read instanceof CsrCheck.Bad bad) {
             return refuse("renew", id, bad.error(), bad.detail(), source);
@@ -295,7 +297,7 @@ public final class WorkloadCa {
         CsrCheck.Checked request = ((CsrCheck.Ok) read).csr();
         String serial = presented[0].getSerialNumber().toString(16);
         Instant now = clock.instant();
-        Object outcome = store.inTransaction(c -> {
+        Issuance outcome = store.inTransaction(c -> {
             Optional<Workload> w = WorkloadRows.find(c, id);
             if (w.isEmpty() || w.get().revokedAt().isPresent()) {
                 return new Issuance.Refused(IssuanceError.WORKLOAD_REVOKED, "the workload is revoked");
@@ -315,18 +317,18 @@ public final class WorkloadCa {
     /**
      * Authenticates a presented SVID chain (chain, validity, revocation) against this trust domain.
      *
-     * @return the SPIFFE ID, or a {@link Issuance.Refused}
+     * @return the authenticated SPIFFE ID or the refusal
      */
-    public Object authenticate(X509Certificate[] presented) {
+    public SvidAuthentication authenticate(X509Certificate[] presented) {
         PeerCheck check = renewalVerifier.verify(presented);
         return switch (check) {
-            case PeerCheck.Accepted a -> a.spiffeId();
-            case PeerCheck.Refused r -> new Issuance.Refused(r.reason() == PeerCheck.Reason.REVOKED
-                    ? IssuanceError.SVID_REVOKED : IssuanceError.INVALID_SVID, "the presented SVID is not acceptable: " + r.reason());
+            case PeerCheck.Accepted a -> new SvidAuthentication.Authenticated(a.spiffeId());
+            case PeerCheck.Refused r -> new SvidAuthentication.NotAuthenticated(new Issuance.Refused(r.reason() == PeerCheck.Reason.REVOKED
+                    ? IssuanceError.SVID_REVOKED : IssuanceError.INVALID_SVID, "the presented SVID is not acceptable: " + r.reason()));
         };
     }
 
-    private Object mint(java.sql.Connection c, Workload w, CsrCheck.Checked request, Instant now) throws java.sql.SQLException {
+    private Issuance.Issued mint(java.sql.Connection c, Workload w, CsrCheck.Checked request, Instant now) throws java.sql.SQLException {
         CaHierarchy.Active active = ca.state().active().orElseThrow(() -> new IllegalStateException("no ACTIVE CA generation"));
         SpiffeId id = w.registration().spiffeId();
         Instant notAfter = now.plus(w.registration().ttl());
@@ -347,8 +349,7 @@ public final class WorkloadCa {
         return new Issuance.Issued(id, List.of(leaf, active.intermediate()), serial, leaf.getNotAfter().toInstant());
     }
 
-    private Issuance audited(String how, Object outcome, String source, String tokenFingerprint) throws AuditUnavailableException {
-        Issuance result = (Issuance) outcome;
+    private Issuance audited(String how, Issuance result, String source, String tokenFingerprint) throws AuditUnavailableException {
         switch (result) {
             case Issuance.Issued i -> audit.record("pki.svid.issue", i.spiffeId().toString(), i.spiffeId().toString(),
                     AuditDecision.ALLOW, how, "serial", i.serial(), "expiresAt", i.expiresAt().toString(), "source", source,

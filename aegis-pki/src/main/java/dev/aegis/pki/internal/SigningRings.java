@@ -33,8 +33,15 @@ public final class SigningRings {
                 maxTokenLifetime, Duration.ofSeconds(60)));
     }
 
-    /** Applies due rotation steps and reloads. */
+    /**
+     * Applies due rotation steps and reloads; a ring whose next scheduled step is still ahead is not touched (no
+     * transaction per tick). These rings change only on schedule, so every node reaches the same step at once.
+     */
     public KeyRing advance() {
+        KeyRing cached = ring.get();
+        if (!cached.keys().isEmpty() && clock.instant().isBefore(rotation.nextEvent(cached))) {
+            return cached;
+        }
         KeyRing next = keys.updateRing(name, r -> rotation.advance(r, clock.instant()));
         ring.set(next);
         return next;

@@ -64,6 +64,8 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         console.println("  secrets    " + base + "/v1/ (Vault API; VAULT_ADDR=" + base + ")");
         server.gatewayPort().ifPresent(p -> console.println("  gateway    http://" + server.config().gateway().orElseThrow().host() + ":" + p
                 + "  (routes " + server.config().gateway().orElseThrow().routesFile() + ")"));
+        console.println("  SPIFFE     " + base + "/pki/v1/bundle (trust domain " + server.config().pki().trustDomain()
+                + "), workload mTLS " + server.mtlsUrl());
         server.bootstrapCredential().ifPresent(credential -> {
             // Printed to the console once, never logged: only its HMAC is stored.
             console.println();

@@ -9,9 +9,11 @@ import dev.aegis.pki.api.CaGeneration;
 import dev.aegis.pki.api.Issuance;
 import dev.aegis.pki.api.IssuanceError;
 import dev.aegis.pki.api.JoinToken;
+import dev.aegis.pki.api.SvidAuthentication;
 import dev.aegis.pki.api.WorkloadCa;
 import dev.aegis.pki.api.Workload;
 import dev.aegis.pki.api.WorkloadRegistration;
+import dev.aegis.ratelimit.api.Limiter;
 import dev.aegis.sdk.api.mtls.RevocationList;
 import dev.aegis.sdk.api.mtls.TrustBundle;
 import dev.aegis.sdk.api.spiffe.SpiffeId;
@@ -52,6 +54,12 @@ public final class PkiApi {
     private final WorkloadCa ca;
     private final AdminAuth admins;
     private final PkiTrustApi trust;
+    /**
+     * Join attempts per client address: a join token has 256 bits, so this is not about guessing, but every
+     * refused attempt is a fail-closed audit record and a database transaction.
+     */
+    private final Limiter joins = new Limiter(JOIN_ATTEMPTS_PER_MINUTE, Duration.ofMinutes(1));
+    static final int JOIN_ATTEMPTS_PER_MINUTE = 60;
 
     public PkiApi(PkiRuntime runtime, AdminAuth admins) {
         this.runtime = runtime;
@@ -107,7 +115,9 @@ public final class PkiApi {
                 dns.add(n.asText());
             }
             Map<String, String> metadata = new LinkedHashMap<>();
-            body.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            for (Map.Entry<String, JsonNode> e : body.path("metadata").properties()) {
+                metadata.put(e.getKey(), e.getValue().asText());
+            }
             registration = new WorkloadRegistration(id, dns, duration(body, "ttl", ca.settings().defaultTtl()), metadata);
         } catch (IllegalArgumentException e) {
             problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
@@ -218,7 +228,21 @@ public final class PkiApi {
 
     // ---- workloads --------------------------------------------------------------------------------------
 
+    /** @return false (and the 429 sent) when the client address exceeded its join attempts */
+    private boolean withinJoinLimit(ServerRequest request, ServerResponse response) {
+        String client = request.remotePeer().host();
+        if (joins.allow(client)) {
+            return true;
+        }
+        response.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, joins.retryAfter(client).toSeconds())));
+        Problem.send(response, Status.TOO_MANY_REQUESTS_429, "Too many join attempts from this address; retry later.");
+        return false;
+    }
+
     private void issue(ServerRequest request, ServerResponse response) {
+        if (!withinJoinLimit(request, response)) {
+            return;
+        }
         JsonNode body = body(request, response);
         if (body == null) {
             return;
@@ -245,19 +269,22 @@ public final class PkiApi {
     }
 
     private void jwtSvidOverMtls(ServerRequest request, ServerResponse response) {
-        Object who = ca.authenticate(peerChain(request));
-        if (who instanceof Issuance.Refused r) {
-            problem(response, r.error(), r.detail());
-            return;
-        }
-        JsonNode body = body(request, response);
-        if (body != null) {
-            jwtSvid(body, response, (SpiffeId) who);
+        switch (ca.authenticate(peerChain(request))) {
+            case SvidAuthentication.NotAuthenticated n -> problem(response, n.refusal().error(), n.refusal().detail());
+            case SvidAuthentication.Authenticated a -> {
+                JsonNode body = body(request, response);
+                if (body != null) {
+                    jwtSvid(body, response, a.spiffeId());
+                }
+            }
         }
     }
 
     /** Callers without mTLS authenticate with a one-time join token. */
     private void jwtSvidWithToken(ServerRequest request, ServerResponse response) {
+        if (!withinJoinLimit(request, response)) {
+            return;
+        }
         JsonNode body = body(request, response);
         if (body == null) {
             return;

@@ -56,6 +56,11 @@ public final class PkiRuntime implements AutoCloseable {
     private volatile X509Svid controlPlane;
     private volatile boolean running = true;
     private final Thread ticker;
+    /** Released to run a tick at once (a revocation on another cluster node); the ticker never spins. */
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    /** Serialises control-plane SVID renewal between the ticker and admin handlers (it issues a certificate). */
+    private final java.util.concurrent.locks.ReentrantLock renewal = new java.util.concurrent.locks.ReentrantLock();
+    private final List<EventBus.Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private PkiRuntime(WorkloadCa ca, PinPolicies pins, Federations federations, Clock clock) {
         this.ca = ca;
@@ -89,6 +94,12 @@ public final class PkiRuntime implements AutoCloseable {
         WorkloadCa ca = WorkloadCa.start(settings, store, keys, audit, bus, clock);
         PkiRuntime runtime = new PkiRuntime(ca, new PinPolicies(store, keys, audit, clock),
                 new Federations(store, audit, clock, settings.trustDomain()), clock);
+        // A revocation on another cluster node reaches this node's event bus within its poll interval; reload the
+        // revocation list then instead of at the next tick, so SDKs polling this node see it within a second.
+        long after = events.latestSequence();
+        for (String topic : List.of(PlatformEvents.SVID_REVOKED, PlatformEvents.WORKLOAD_REVOKED)) {
+            runtime.subscriptions.add(events.subscribe(topic, after, event -> runtime.wake.release()));
+        }
         runtime.ticker.start();
         return runtime;
     }
@@ -115,6 +126,15 @@ public final class PkiRuntime implements AutoCloseable {
 
     /** Re-reads the CA state now (after an admin change on this node). */
     public void refreshListener() {
+        renewal.lock();
+        try {
+            refreshListenerLocked();
+        } finally {
+            renewal.unlock();
+        }
+    }
+
+    private void refreshListenerLocked() {
         listenerPeers.updateBundle(ca.bundle());
         X509Svid current = controlPlane;
         Instant now = clock.instant();
@@ -144,7 +164,9 @@ public final class PkiRuntime implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                Thread.sleep(TICK);
+                if (wake.tryAcquire(TICK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    wake.drainPermits();
+                }
                 ca.tick();
                 pins.tick();
                 refreshListener();
@@ -161,6 +183,9 @@ public final class PkiRuntime implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        for (EventBus.Subscription sub : subscriptions) {
+            sub.close();
+        }
         ticker.interrupt();
         try {
             ticker.join(5000);

@@ -96,7 +96,7 @@ class AuditVerifyCommandTest {
     /** Runs a server, makes it audit a few admin decisions (allowed and denied), then stops it. */
     private void runServerThatAudits() throws Exception {
         var config = ConfigLoader.load(Optional.empty(), Map.of(),
-                Map.of("data-dir", dataDir.toString(), "server.port", "0", "server.shutdown-grace", "1s"));
+                Map.of("data-dir", dataDir.toString(), "server.port", "0", "pki.mtls.port", "0", "server.shutdown-grace", "1s"));
         try (AegisServer server = AegisServer.start(config, Clock.systemUTC())) {
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 3; i++) {

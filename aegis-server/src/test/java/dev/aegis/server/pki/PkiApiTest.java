@@ -151,6 +151,23 @@ class PkiApiTest {
     }
 
     @Test
+    void callerWithoutMtlsGetsOneAudienceBoundJwtSvidPerJoinToken() throws Exception {
+        SpiffeId id = aegis.register("/nomtls/batch");
+        String token = aegis.joinToken(id);
+        HttpResponse<String> r = aegis.post("/pki/v1/jwt-svid", "{\"joinToken\":\"" + token
+                + "\",\"audience\":[\"spiffe://test.aegis/reports\"]}", null);
+        assertEquals(200, r.statusCode(), r.body());
+        String jwt = PkiTestServer.JSON.readTree(r.body()).path("token").asText();
+        TrustBundle bundle = TrustBundle.parse(PkiTestServer.DOMAIN, aegis.get("/pki/v1/bundle", null).body());
+        JwtVerifier verifier = JwtVerifier.builder().keys(kid -> bundle.jwtAuthorities().stream()
+                .filter(k -> k.keyId().equals(kid)).findFirst()).audience("spiffe://test.aegis/reports").build();
+        TokenCheck.Valid valid = (TokenCheck.Valid) verifier.verify(jwt);
+        assertEquals(id.toString(), valid.claims().subject().orElseThrow());
+        problem(aegis.post("/pki/v1/jwt-svid", "{\"joinToken\":\"" + token + "\",\"audience\":[\"x\"]}", null),
+                401, "invalid_join_token");
+    }
+
+    @Test
     void renewalIsRefusedAfterTheSerialOrTheWorkloadIsRevoked() throws Exception {
         SpiffeId id = aegis.register("/sdk/revoked");
         try (WorkloadIdentity identity = aegis.identity(id, PeerAuthorizer.denyAll()).start()) {

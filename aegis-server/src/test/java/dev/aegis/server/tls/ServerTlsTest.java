@@ -63,7 +63,7 @@ class ServerTlsTest {
         java.nio.file.Files.writeString(dir.resolve("ca.pem"), TestCertificates.pem(ca.certificate()));
 
         var config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-                "data-dir", dir.resolve("data").toString(), "server.port", "0", "server.shutdown-grace", "1s",
+                "data-dir", dir.resolve("data").toString(), "server.port", "0", "pki.mtls.port", "0", "server.shutdown-grace", "1s",
                 "server.tls.enabled", "true",
                 "server.tls.certificate", dir.resolve("server.pem").toString(),
                 "server.tls.private-key", dir.resolve("server.key").toString(),

@@ -1,0 +1,70 @@
+package dev.aegis.server.pki;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.api.jwt.JwtClaims;
+import dev.aegis.core.api.jwt.JwtSigner;
+import dev.aegis.core.api.keys.KeyRing;
+import dev.aegis.store.api.KeyMaterialStore;
+import dev.aegis.store.api.RootKeyFile;
+import dev.aegis.store.api.Store;
+import dev.aegis.store.api.StoreConfig;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The emergency unpin over the admin API with two administrators, authenticated by access tokens with scope
+ * {@code aegis:admin} (what the identity provider will issue; minted here with the platform token ring, read
+ * beside the running node as {@code aegis audit verify} does): the requester cannot approve, a second admin can,
+ * and the unpin is then served to SDKs as a signed document.
+ */
+class EmergencyUnpinOverHttpTest {
+
+    @TempDir
+    Path dir;
+
+    private static String adminToken(KeyRing ring, String name, String scope) {
+        return new JwtSigner(() -> ring).sign(JwtClaims.builder().subject(name).issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(300)).claim("scope", scope).build(), "at+jwt");
+    }
+
+    @Test
+    void emergencyUnpinNeedsTwoDistinctAdmins() throws Exception {
+        try (PkiTestServer aegis = new PkiTestServer(dir, Map.of())) {
+            KeyRing tokens;
+            try (Store store = Store.open(StoreConfig.embedded(dir))) {
+                tokens = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
+                        .loadRing(KeyMaterialStore.TOKENS_RING);
+            }
+            String alice = adminToken(tokens, "alice", "openid aegis:admin");
+            String bob = adminToken(tokens, "bob", "aegis:admin");
+            String mallory = adminToken(tokens, "mallory", "openid profile");
+
+            assertEquals(401, aegis.post("/admin/v1/pins/unpin", "{\"scope\":\"spiffe://test.aegis\",\"reason\":\"x\"}", mallory)
+                    .statusCode(), "a token without aegis:admin is not an admin credential");
+            HttpResponse<String> requested = aegis.post("/admin/v1/pins/unpin",
+                    "{\"scope\":\"spiffe://test.aegis\",\"duration\":\"30m\",\"reason\":\"root key rollover went wrong\"}", alice);
+            assertEquals(202, requested.statusCode(), requested.body());
+            String id = PkiTestServer.JSON.readTree(requested.body()).path("requestId").asText();
+
+            HttpResponse<String> self = aegis.post("/admin/v1/pins/unpin/approve", "{\"requestId\":\"" + id + "\"}", alice);
+            assertEquals(403, self.statusCode());
+            assertEquals("an emergency unpin needs two distinct administrators", PkiTestServer.JSON.readTree(self.body()).path("detail").asText());
+            assertEquals(0, PkiTestServer.JSON.readTree(aegis.get("/pki/v1/pins", null).body()).path("policies").size());
+
+            HttpResponse<String> approved = aegis.post("/admin/v1/pins/unpin/approve", "{\"requestId\":\"" + id + "\"}", bob);
+            assertEquals(200, approved.statusCode(), approved.body());
+            JsonNode policy = PkiTestServer.JSON.readTree(approved.body());
+            assertTrue(policy.path("unpin").asBoolean());
+            assertEquals(1, PkiTestServer.JSON.readTree(aegis.get("/pki/v1/pins", null).body()).path("policies").size(),
+                    "the signed unpin is served to SDKs");
+        }
+    }
+}
