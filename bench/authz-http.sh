@@ -6,8 +6,10 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
+# The database (1M tuples) is kept in bench/target/authz-http and reused by the next run.
+DIR="$ROOT/bench/target/authz-http"
+mkdir -p "$DIR"
+rm -f "$DIR/ready" "$DIR/stdin"
 mkfifo "$DIR/stdin"
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$ROOT/bench/target/benchmarks.jar" dev.aegis.bench.AuthzHttpServer \
   "$DIR" "${CACHE:-0}" < "$DIR/stdin" &

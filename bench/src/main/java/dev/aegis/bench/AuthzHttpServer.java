@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Starts a real Aegis server (embedded database in a temporary directory), loads the 1,000,000-tuple Drive
- * dataset into it and writes {@code <dir>/ready} with "url store credential" for the load generator
+ * Starts a real Aegis server (embedded database under the given directory), loads the 1,000,000-tuple Drive
+ * dataset into it (or reuses the one loaded by an earlier run there) and writes {@code <dir>/ready} with "url store credential" for the load generator
  * ({@code bench/authz-http.sh} runs wrk against it). Stops when stdin closes.
  */
 public final class AuthzHttpServer {
@@ -23,7 +23,7 @@ public final class AuthzHttpServer {
         AegisServer server = AegisServer.start(ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
                 "data-dir", dir.resolve("data").toString(), "server.port", "0", "logging.level", "warn",
                 "policy.decision-cache-size", args.length > 1 ? args[1] : "0")), Clock.systemUTC());
-        String store = DriveDataset.load(server.authz());
+        String store = DriveDataset.loadOrReuse(server.authz(), dir.resolve("data"));
         Files.writeString(dir.resolve("ready"), server.baseUrl() + " " + store + " "
                 + server.bootstrapCredential().orElseThrow() + "\n", StandardCharsets.UTF_8);
         System.out.println("ready: " + server.baseUrl() + " store " + store);
