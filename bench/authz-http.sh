@@ -6,8 +6,9 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
-# The database (1M tuples) is kept in bench/target/authz-http and reused by the next run.
-DIR="$ROOT/bench/target/authz-http"
+# The database (1M tuples) is the one AuthzCheckBenchmark builds in bench/target/authz-drive-db (built here
+# when missing) and is reused by later runs.
+DIR="${DATA_DIR:-$ROOT/bench/target/authz-drive-db}"
 mkdir -p "$DIR"
 rm -f "$DIR/ready" "$DIR/stdin"
 mkfifo "$DIR/stdin"
