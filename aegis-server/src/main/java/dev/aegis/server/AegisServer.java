@@ -13,6 +13,7 @@ import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.policy.api.AuthzService;
 import dev.aegis.policy.api.AuthzSettings;
+import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.AuthzRoutes;
 import dev.aegis.server.http.ControlPlaneApi;
 import dev.aegis.server.http.EventStreamApi;
@@ -121,10 +122,13 @@ public final class AegisServer implements AutoCloseable {
                     config.rotationPolicy().publishAhead().dividedBy(4));
             EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
+            AuditIngestApi auditIngest = new AuditIngestApi(audit,
+                    bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
             AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, bootstrap, audit, rotation);
-            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, authzRoutes::register);
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
+                    authzRoutes::register);
             WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
@@ -245,7 +249,8 @@ public final class AegisServer implements AutoCloseable {
         return store.withMaxPoolSize(storage.poolSize());
     }
 
-    private static AuditSettings auditSettings(AegisConfig config) {
+    /** The audit settings a server with this configuration runs with (also what `audit verify` expects). */
+    public static AuditSettings auditSettings(AegisConfig config) {
         return AuditSettings.defaults()
                 .withFailureMode(config.audit().failClosed() ? AuditFailureMode.FAIL_CLOSED : AuditFailureMode.FAIL_OPEN)
                 .withRecordTimeout(config.audit().recordTimeout());

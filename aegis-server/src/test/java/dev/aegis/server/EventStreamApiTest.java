@@ -35,6 +35,7 @@ class EventStreamApiTest {
             long before = server.events().publish(PlatformEvent.SVID_REVOKED, "01ab", Map.of());
             try (EventReader reader = EventReader.open(server, "/events/v1/stream?topics=token.", "Authorization",
                     "Bearer " + credential, "Last-Event-ID", Long.toString(before))) {
+                assertEquals("event: stream.ready", reader.nextEvent().get(0), "nothing to replay");
                 long published = server.events().publish(PlatformEvent.TOKEN_REVOKED, "jti-42", Map.of("exp", "1767225600"));
                 List<String> frame = reader.nextEvent();
                 assertEquals("id: " + published, frame.get(0));
@@ -46,6 +47,7 @@ class EventStreamApiTest {
             try (EventReader reader = EventReader.open(server, "/events/v1/stream?topics=token.revoked,workload.",
                     "Authorization", "Bearer " + credential, "Last-Event-ID", "0")) {
                 assertTrue(reader.nextEvent().get(2).contains("jti-42"));
+                assertEquals(List.of("event: stream.ready", "data: {}"), reader.nextEvent(), "caught up after the replay");
             }
         }
     }

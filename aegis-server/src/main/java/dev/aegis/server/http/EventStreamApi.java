@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * with the standard {@code Last-Event-ID} header (or {@code after=N}); without either it is replayed every
  * retained event first, so a gateway that starts late still learns every revocation that matters. Each event
  * is {@code id: <sequence>}, {@code event: <topic>}, {@code data: <JSON>}. Comment lines keep idle
- * connections alive and let the server notice clients that left.
+ * connections alive and let the server notice clients that left. After the replay, one {@code stream.ready}
+ * event (no id) tells the client it has caught up.
  *
  * <p>No silent loss: a client too slow to drain its bounded queue is disconnected and resumes from its last id.
  */
@@ -46,6 +47,9 @@ public final class EventStreamApi {
     static final int MAX_STREAMS = 10_000;
     private static final int MAX_TOPICS = 32;
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Sent once per connection after the replay: {@value #READY_EVENT} with no id (it is not a stream position). */
+    static final String READY_EVENT = "stream.ready";
+    private static final byte[] READY = ("event: " + READY_EVENT + "\ndata: {}\n\n").getBytes(StandardCharsets.UTF_8);
 
     private final EventBus events;
     private final Predicate<String> acceptsBearer;
@@ -113,6 +117,14 @@ public final class EventStreamApi {
              });
              OutputStream out = response.outputStream()) {
             out.write(": aegis event stream\n\n".getBytes(StandardCharsets.UTF_8));
+            // The replay was queued synchronously by subscribe: send it, then mark that the client is caught up,
+            // so a verifier can wait for every retained revocation before it accepts its first token.
+            int replayed = queue.size();
+            PlatformEvent old;
+            for (int i = 0; i < replayed && (old = queue.poll()) != null; i++) {
+                out.write(frame(old));
+            }
+            out.write(READY);
             out.flush();
             long lastWrite = System.nanoTime();
             while (!overflowed.get() && serving.getAsBoolean()) {
