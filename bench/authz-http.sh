@@ -6,8 +6,11 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
+# The database (1M tuples) is the one AuthzCheckBenchmark builds in bench/target/authz-drive-db (built here
+# when missing) and is reused by later runs.
+DIR="${DATA_DIR:-$ROOT/bench/target/authz-drive-db}"
+mkdir -p "$DIR"
+rm -f "$DIR/ready" "$DIR/stdin"
 mkfifo "$DIR/stdin"
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$ROOT/bench/target/benchmarks.jar" dev.aegis.bench.AuthzHttpServer \
   "$DIR" "${CACHE:-0}" < "$DIR/stdin" &

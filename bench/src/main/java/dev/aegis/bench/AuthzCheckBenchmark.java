@@ -24,13 +24,21 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * In-process checks on the 1,000,000-tuple Drive dataset (depth 4), half allowed and half denied, on random
- * documents and users; the decision cache can be switched off to measure evaluation alone. Run:
- * {@code ./aegis bench -f 1 -wi 2 -w 5s -i 3 -r 10s -t 2 AuthzCheckBenchmark}.
+ * documents and users; the decision cache can be switched off to measure evaluation alone, and the
+ * concurrent evaluation of union branches on or off. The database is built once and kept in {@code dataDir}.
+ * Run: {@code ./aegis bench -f 1 -wi 2 -w 5s -i 3 -r 10s -t 2 AuthzCheckBenchmark}.
  */
 @State(Scope.Benchmark)
 public class AuthzCheckBenchmark {
     @Param({"0", "100000"})
     public int decisionCache;
+
+    @Param({"false", "true"})
+    public boolean parallelUnions;
+
+    /** Where the database is kept between trials and runs (-p dataDir=...); loaded on first use. */
+    @Param({"bench/target/authz-drive-db"})
+    public String dataDir;
 
     Path dir;
     Store store;
@@ -39,11 +47,12 @@ public class AuthzCheckBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        dir = Files.createTempDirectory("aegis-authz-bench");
+        dir = Path.of(dataDir).toAbsolutePath();
+        Files.createDirectories(dir);
         store = Store.open(StoreConfig.embedded(dir));
         authz = AuthzService.start(store, null, null, AuthzSettings.defaults().withDecisionCacheSize(decisionCache)
-                .withMaxListResults(100_000), Clock.systemUTC(), List.of());
-        storeId = DriveDataset.load(authz);
+                .withParallelUnions(parallelUnions).withMaxListResults(100_000), Clock.systemUTC(), List.of());
+        storeId = DriveDataset.loadOrReuse(authz, dir);
     }
 
     @TearDown(Level.Trial)

@@ -1,31 +1,50 @@
 package dev.aegis.bench;
 
+import dev.aegis.core.api.jwt.JwtClaims;
+import dev.aegis.core.api.jwt.JwtSigner;
+import dev.aegis.core.api.keys.KeyRing;
 import dev.aegis.server.AegisServer;
 import dev.aegis.server.config.ConfigLoader;
+import dev.aegis.store.api.KeyMaterialStore;
+import dev.aegis.store.api.RootKeyFile;
+import dev.aegis.store.api.Store;
+import dev.aegis.store.api.StoreConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Starts a real Aegis server (embedded database in a temporary directory), loads the 1,000,000-tuple Drive
- * dataset into it and writes {@code <dir>/ready} with "url store credential" for the load generator
- * ({@code bench/authz-http.sh} runs wrk against it). Stops when stdin closes.
+ * Starts a real Aegis server on the given data directory, loads the 1,000,000-tuple Drive dataset into it (or
+ * reuses the one an earlier run loaded there, e.g. by {@link AuthzCheckBenchmark}), and writes
+ * {@code <dir>/ready} with "url store token" for the load generator ({@code bench/authz-http.sh} runs wrk). The
+ * token is an ES256 access token with scope {@code aegis:authz} signed by the server's own token ring, as a
+ * service would present it, so every request pays the full JWT verification. Stops when stdin closes.
  */
 public final class AuthzHttpServer {
     private AuthzHttpServer() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : Files.createTempDirectory("aegis-authz-http").toString());
+        Path dir = Path.of(args[0]).toAbsolutePath();
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve("ready"));
         AegisServer server = AegisServer.start(ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-                "data-dir", dir.resolve("data").toString(), "server.port", "0", "logging.level", "warn",
+                "data-dir", dir.toString(), "server.port", "0", "logging.level", "warn",
                 "policy.decision-cache-size", args.length > 1 ? args[1] : "0")), Clock.systemUTC());
-        String store = DriveDataset.load(server.authz());
-        Files.writeString(dir.resolve("ready"), server.baseUrl() + " " + store + " "
-                + server.bootstrapCredential().orElseThrow() + "\n", StandardCharsets.UTF_8);
+        String store = DriveDataset.loadOrReuse(server.authz(), dir);
+        String token;
+        try (Store db = Store.open(StoreConfig.embedded(dir))) {
+            KeyRing ring = new KeyMaterialStore(db, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
+                    .loadRing(KeyMaterialStore.TOKENS_RING);
+            token = new JwtSigner(() -> ring).sign(JwtClaims.builder().issuer("bench").subject("svc-bench")
+                    .expiresAt(Instant.now().plus(1, ChronoUnit.HOURS)).claim("scope", "aegis:authz").build(), "at+jwt");
+        }
+        Files.writeString(dir.resolve("ready"), server.baseUrl() + " " + store + " " + token + "\n", StandardCharsets.UTF_8);
         System.out.println("ready: " + server.baseUrl() + " store " + store);
         while (System.in.read() >= 0) {
             // wait for the driver to close stdin

@@ -17,7 +17,7 @@ import java.util.concurrent.Semaphore;
  *       (it can add nothing the path does not already try), so cyclic models and tuples terminate;</li>
  *   <li>a depth limit: more than {@code maxDepth} nested resolutions throws
  *       {@link ResolutionTooComplexException} instead of recursing on, so the stack stays bounded, and a budget
- *       of {@link #MAX_RESOLUTIONS} resolutions per check, so a graph of many paths cannot pin a CPU;</li>
+ *       of resolutions per check, so a graph of many paths cannot pin a CPU;</li>
  *   <li>type restrictions re-checked on every tuple (a tuple the current model no longer admits grants nothing);</li>
  *   <li>conditions evaluated in CEL over the tuple's context and the request's (a missing parameter denies);</li>
  *   <li>union branches of the top levels evaluated concurrently on virtual threads, bounded by a semaphore
@@ -36,11 +36,20 @@ final class CheckEvaluator {
     private final ExecutorService executor;
     private final Semaphore permits;
     /** Resolutions left for this check: a graph of diamonds is exponential in paths, not in depth. */
-    private final java.util.concurrent.atomic.AtomicInteger budget = new java.util.concurrent.atomic.AtomicInteger(MAX_RESOLUTIONS);
-    static final int MAX_RESOLUTIONS = 100_000;
+    private final java.util.concurrent.atomic.AtomicInteger budget;
+    private final int maxResolutions;
+    /**
+     * Results of {@code object#relation@user} already resolved in this check (Drive-style models reach the same
+     * folder relation through several rewrites). A "yes" is valid wherever it was found; a "no" only when no
+     * cycle was cut while computing it (a cut depends on the path), which {@link #cycleCuts} tells.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger cycleCuts = new java.util.concurrent.atomic.AtomicInteger();
 
-    CheckEvaluator(AuthzModel model, TupleView view, JsonNode context, int maxDepth, ExecutorService executor,
-                   Semaphore permits) {
+    CheckEvaluator(AuthzModel model, TupleView view, JsonNode context, int maxDepth, int maxResolutions,
+                   ExecutorService executor, Semaphore permits) {
+        this.maxResolutions = maxResolutions;
+        this.budget = new java.util.concurrent.atomic.AtomicInteger(maxResolutions);
         this.model = model;
         this.view = view;
         this.context = context;
@@ -61,14 +70,16 @@ final class CheckEvaluator {
         }
     }
 
+    /** One check; each call has the full resolution budget, while memoised results carry over (same snapshot). */
     boolean check(String type, String id, String relation, UserRef user, Trace trace) {
+        budget.set(maxResolutions);
         return resolve(type, id, relation, user, 0, null, trace);
     }
 
     private boolean resolve(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
         Trace t = Trace.child(parent, type + ":" + id + "#" + relation);
         if (budget.decrementAndGet() < 0) {
-            throw new ResolutionTooComplexException("the check needed more than " + MAX_RESOLUTIONS + " resolutions");
+            throw new ResolutionTooComplexException("the check needed more than " + maxResolutions + " resolutions");
         }
         if (depth >= maxDepth) {
             throw new ResolutionTooComplexException("resolution of " + type + ":" + id + "#" + relation
@@ -80,9 +91,20 @@ final class CheckEvaluator {
         }
         String key = TupleView.objectKey(type, id, relation) + '@' + user.key();
         if (path != null && path.contains(key)) {
+            cycleCuts.incrementAndGet();
             return Trace.set(t, false, "cycle");
         }
+        if (t == null) {
+            Boolean known = memo.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        int cutsBefore = cycleCuts.get();
         boolean granted = eval(rewrite, type, id, relation, user, depth + 1, new Path(key, path), t);
+        if (granted || cycleCuts.get() == cutsBefore) {
+            memo.put(key, granted);
+        }
         return Trace.set(t, granted, null);
     }
 

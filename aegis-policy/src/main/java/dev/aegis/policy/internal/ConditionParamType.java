@@ -123,7 +123,7 @@ public record ConditionParamType(String name, ConditionParamType element) {
             case "MAP" -> {
                 require(value.isObject(), "a map");
                 Map<String, Object> out = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     out.put(e.getKey(), element.convert(e.getValue()));
                 }
@@ -154,7 +154,7 @@ public record ConditionParamType(String name, ConditionParamType element) {
         }
         if (value.isObject()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            value.fields().forEachRemaining(e -> out.put(e.getKey(), dynamic(e.getValue())));
+            value.properties().forEach(e -> out.put(e.getKey(), dynamic(e.getValue())));
             return out;
         }
         return value.asText();

@@ -10,10 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Audits check decisions: every denial, and every n-th allow where n = 1 / sample rate (deterministic, so the
  * rate is exact and testable). A denial carries its explanation (the failed branches), so the audit trail says
  * why access was refused. A sampled allow whose record cannot be made durable in fail-closed mode is not
- * released ({@link OpenFgaApi.AuditFailure}); a denial stays a denial either way. Thread-safe.
+ * released ({@link OpenFgaApi.AuditFailure}). A denial stays a denial whatever the audit trail does, so the
+ * caller does not wait for its record: it is written by a virtual thread (at most {@link #MAX_PENDING_DENIALS}
+ * at a time; beyond that the caller writes it itself, which is the backpressure). Thread-safe.
  */
 public final class DecisionAudit {
     static final int MAX_EXPLAIN_CHARS = 4000;
+    static final int MAX_PENDING_DENIALS = 10_000;
+    private final java.util.concurrent.Semaphore pendingDenials = new java.util.concurrent.Semaphore(MAX_PENDING_DENIALS);
     private final AuditLog audit;
     private final long allowEvery;
     private final AtomicLong allows = new AtomicLong();
@@ -52,12 +56,30 @@ public final class DecisionAudit {
         if (explain != null) {
             b.detail("explain", explain);
         }
-        try {
-            audit.record(b.build());
-        } catch (AuditUnavailableException e) {
-            if (allowed) {
+        AuditEvent event = b.build();
+        if (allowed) {
+            try {
+                audit.record(event);
+            } catch (AuditUnavailableException e) {
                 throw new OpenFgaApi.AuditFailure(e);
             }
+        } else if (pendingDenials.tryAcquire()) {
+            Thread.ofVirtual().name("authz-denial-audit").start(() -> {
+                try {
+                    recordDenial(event, storeId);
+                } finally {
+                    pendingDenials.release();
+                }
+            });
+        } else {
+            recordDenial(event, storeId);
+        }
+    }
+
+    private void recordDenial(AuditEvent event, String storeId) {
+        try {
+            audit.record(event);
+        } catch (AuditUnavailableException e) {
             OpenFgaApi.log().atWarn().addKeyValue("store", storeId).log("denial could not be audited");
         }
     }

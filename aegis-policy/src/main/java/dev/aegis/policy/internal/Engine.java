@@ -30,6 +30,7 @@ public final class Engine implements AutoCloseable {
     private static final long LATEST_MODEL_TTL_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final JdbcTupleStore db;
+    private final JdbcCatalog catalog;
     private final AuthzSettings settings;
     private final Clock clock;
     private final Snapshots snapshots;
@@ -48,13 +49,14 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(Store store, EventBus events, AuthzSettings settings, Clock clock, List<TupleSource> sources) {
         this.db = new JdbcTupleStore(store, events);
+        this.catalog = new JdbcCatalog(store);
         this.settings = settings;
         this.clock = clock;
         this.sources = List.copyOf(sources);
         this.branchPermits = new Semaphore(settings.maxParallelBranches());
         List<String> ids = new ArrayList<>();
         String after = "";
-        for (List<StoreInfo> page = db.listStores(after, 1000); !page.isEmpty(); page = db.listStores(after, 1000)) {
+        for (List<StoreInfo> page = catalog.listStores(after, 1000); !page.isEmpty(); page = catalog.listStores(after, 1000)) {
             for (StoreInfo s : page) {
                 ids.add(s.id());
                 after = s.id();
@@ -94,6 +96,10 @@ public final class Engine implements AutoCloseable {
         return db;
     }
 
+    public JdbcCatalog catalog() {
+        return catalog;
+    }
+
     public AuthzSettings settings() {
         return settings;
     }
@@ -120,7 +126,7 @@ public final class Engine implements AutoCloseable {
     // ---- stores and models ---------------------------------------------------------------------------------
 
     public StoreInfo createStore(String name) {
-        StoreInfo s = db.createStore(name, clock.instant());
+        StoreInfo s = catalog.createStore(name, clock.instant());
         snapshots.addStore(s.id());
         return s;
     }
@@ -134,14 +140,14 @@ public final class Engine implements AutoCloseable {
         if (cached != null && System.nanoTime() - (long) cached[1] < LATEST_MODEL_TTL_NANOS) {
             return (StoreInfo) cached[0];
         }
-        StoreInfo s = db.findStore(storeId).orElseThrow(() -> new NotFoundException("store_id_not_found", "store_id not found"));
+        StoreInfo s = catalog.findStore(storeId).orElseThrow(() -> new NotFoundException("store_id_not_found", "store_id not found"));
         knownStores.put(storeId, new Object[] {s, System.nanoTime()});
         return s;
     }
 
     public void deleteStore(String storeId) {
         store(storeId);
-        db.deleteStore(storeId, clock.instant());
+        catalog.deleteStore(storeId, clock.instant());
         knownStores.remove(storeId);
         latestModel.remove(storeId);
     }
@@ -150,7 +156,7 @@ public final class Engine implements AutoCloseable {
         store(storeId);
         String id = Ulid.next(clock.millis());
         AuthzModel model = ModelParser.parse(id, body);
-        db.insertModel(storeId, model, clock.instant());
+        catalog.insertModel(storeId, model, clock.instant());
         models.put(storeId + '/' + id, model);
         latestModel.put(storeId, new Object[] {model, System.nanoTime()});
         return id;
@@ -164,7 +170,7 @@ public final class Engine implements AutoCloseable {
                 return (AuthzModel) cached[0];
             }
             store(storeId);
-            String[] row = db.findModel(storeId, null).orElseThrow(() -> new NotFoundException(
+            String[] row = catalog.findModel(storeId, null).orElseThrow(() -> new NotFoundException(
                     "latest_authorization_model_not_found", "No authorization models found for store '" + storeId + "'"));
             AuthzModel m = parseStored(storeId, row);
             latestModel.put(storeId, new Object[] {m, System.nanoTime()});
@@ -178,7 +184,7 @@ public final class Engine implements AutoCloseable {
         if (m != null) {
             return m;
         }
-        String[] row = db.findModel(storeId, modelId).orElseThrow(() -> new InvalidInputException(
+        String[] row = catalog.findModel(storeId, modelId).orElseThrow(() -> new InvalidInputException(
                 "authorization_model_not_found", "Authorization Model '" + modelId + "' not found"));
         return parseStored(storeId, row);
     }
@@ -280,7 +286,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         TupleView view = view(s, storeId, model, contextual, user.userset() ? null : user.key());
-        CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(),
+        CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(), settings.maxResolutions(),
                 settings.parallelUnions() && !explain ? branches : null, branchPermits);
         Trace trace = explain ? Trace.root(key.object() + "#" + key.relation() + "@" + user.key()) : null;
         boolean allowed = ev.check(key.objectType(), key.objectId(), key.relation(), user, trace);
@@ -306,7 +312,8 @@ public final class Engine implements AutoCloseable {
         validateContextual(model, contextual);
         Snapshots.Snapshot s = snapshot(consistency);
         TupleView view = view(s, storeId, model, contextual, user.userset() ? null : user.key());
-        CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(), null, branchPermits);
+        CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(),
+                settings.maxResolutions(), null, branchPermits);
         ListEvaluator list = new ListEvaluator(model, view, settings.maxListVisited());
         Set<String> ids = list.listObjects(type, relation, user, id -> ev.check(type, id, relation, user, null),
                 settings.maxListResults());
@@ -320,7 +327,8 @@ public final class Engine implements AutoCloseable {
         validateContextual(model, contextual);
         Snapshots.Snapshot s = snapshot(consistency);
         TupleView view = view(s, storeId, model, contextual, null);
-        CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(), null, branchPermits);
+        CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(),
+                settings.maxResolutions(), null, branchPermits);
         ListEvaluator list = new ListEvaluator(model, view, settings.maxListVisited());
         Set<UserRef> users = list.listUsers(type, id, relation, filterType, filterRelation,
                 u -> ev.check(type, id, relation, u, null), settings.maxListResults());

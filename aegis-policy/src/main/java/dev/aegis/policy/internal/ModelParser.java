@@ -74,7 +74,7 @@ public final class ModelParser {
         if (!node.isObject()) {
             throw new ModelException("conditions must be an object keyed by condition name");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
             JsonNode c = e.getValue();
@@ -83,7 +83,7 @@ public final class ModelParser {
                 throw new ModelException("condition '" + name + "': its name field says '" + c.get("name").asText() + "'");
             }
             Map<String, ConditionParamType> params = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> p = c.path("parameters").fields(); p.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> p = c.path("parameters").properties().iterator(); p.hasNext(); ) {
                 Map.Entry<String, JsonNode> pe = p.next();
                 checkName(pe.getKey(), MAX_RELATION_NAME, "condition parameter name");
                 params.put(pe.getKey(), ConditionParamType.parse(pe.getValue(),
@@ -102,7 +102,7 @@ public final class ModelParser {
         if (!rels.isMissingNode() && !rels.isNull() && !rels.isObject()) {
             throw new ModelException("type '" + name + "': relations must be an object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = rels.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = rels.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             checkName(e.getKey(), MAX_RELATION_NAME, "relation name");
             if ("self".equals(e.getKey()) || "this".equals(e.getKey())) {
@@ -111,7 +111,7 @@ public final class ModelParser {
             relations.put(e.getKey(), userset(e.getValue(), name + "#" + e.getKey(), 0));
         }
         Map<String, List<RelationRef>> direct = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = td.path("metadata").path("relations").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = td.path("metadata").path("relations").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             List<RelationRef> refs = new ArrayList<>();
             for (JsonNode ref : e.getValue().path("directly_related_user_types")) {
@@ -134,7 +134,7 @@ public final class ModelParser {
         String kind = null;
         if (node != null && node.isObject()) {
             // The official DSL parser writes every field and leaves the unused ones null.
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isNull()) {
                     if (kind != null) {

@@ -130,7 +130,7 @@ public final class OpenFgaApi {
         if (!after.isEmpty() && !Ulid.isValid(after)) {
             throw new InvalidInputException("invalid continuation_token");
         }
-        List<StoreInfo> page = engine.db().listStores(after, size);
+        List<StoreInfo> page = engine.catalog().listStores(after, size);
         ObjectNode out = OpenFgaJson.object();
         ArrayNode stores = out.putArray("stores");
         page.forEach(s -> stores.add(OpenFgaJson.store(s)));
@@ -161,7 +161,7 @@ public final class OpenFgaApi {
         if (before != null && !before.isEmpty() && !Ulid.isValid(before)) {
             throw new InvalidInputException("invalid continuation_token");
         }
-        List<String[]> page = engine.db().listModels(storeId, before == null || before.isEmpty() ? null : before, size);
+        List<String[]> page = engine.catalog().listModels(storeId, before == null || before.isEmpty() ? null : before, size);
         ObjectNode out = OpenFgaJson.object();
         ArrayNode models = out.putArray("authorization_models");
         for (String[] row : page) {

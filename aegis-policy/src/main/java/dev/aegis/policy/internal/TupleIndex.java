@@ -60,27 +60,64 @@ public final class TupleIndex implements TupleView {
         return new Builder();
     }
 
-    /** A new index with {@code changes} (writes and deletes, in log order) applied. */
+    /**
+     * A new index with {@code changes} (writes and deletes, in log order) applied. Each touched key is copied
+     * once into a mutable working set and frozen at the end, so a batch costs its size plus the size of the
+     * entries it touches (a group receiving 100,000 members in one catch-up is linear, not quadratic).
+     */
     public TupleIndex apply(List<Change> changes) {
-        Map<String, Entry> fwd = new HashMap<>(forwardOverlay);
-        Map<String, Tuple[]> rev = new HashMap<>(reverseOverlay);
+        Map<String, Map<String, Tuple>> directWork = new HashMap<>();
+        Map<String, java.util.LinkedHashSet<Tuple>> usersetWork = new HashMap<>();
+        Map<String, java.util.LinkedHashSet<Tuple>> reverseWork = new HashMap<>();
         int n = size;
         for (Change c : changes) {
             Tuple t = c.tuple();
             String fk = TupleView.objectKey(t.objectType(), t.objectId(), t.relation());
             String uk = TupleView.userKey(t.userType(), t.userId(), t.userRelation());
-            Entry old = fwd.containsKey(fk) ? fwd.get(fk) : forwardBase.getOrDefault(fk, Entry.EMPTY);
-            Tuple[] oldRev = rev.containsKey(uk) ? rev.get(uk) : reverseBase.getOrDefault(uk, NONE);
-            boolean had = old.contains(t);
+            Map<String, Tuple> direct = directWork.get(fk);
+            java.util.LinkedHashSet<Tuple> usersets = usersetWork.get(fk);
+            if (direct == null) {
+                Entry old = forward(fk);
+                direct = new HashMap<>(old == null ? Map.of() : old.direct);
+                usersets = new java.util.LinkedHashSet<>(old == null ? List.of() : Arrays.asList(old.usersets));
+                directWork.put(fk, direct);
+                usersetWork.put(fk, usersets);
+            }
+            java.util.LinkedHashSet<Tuple> rev = reverseWork.get(uk);
+            if (rev == null) {
+                rev = new java.util.LinkedHashSet<>(Arrays.asList(reverse(uk)));
+                reverseWork.put(uk, rev);
+            }
+            boolean had;
+            if (t.userRelation().isEmpty()) {
+                String key = t.userType() + ':' + t.userId();
+                had = direct.containsKey(key);
+                if (c.write()) {
+                    direct.put(key, t);
+                } else {
+                    direct.remove(key);
+                }
+            } else {
+                had = usersets.remove(t);
+                if (c.write()) {
+                    usersets.add(t);
+                }
+            }
+            rev.remove(t);
             if (c.write()) {
-                fwd.put(fk, old.with(t));
-                rev.put(uk, replace(oldRev, t, true));
+                rev.add(t);
                 n += had ? 0 : 1;
             } else if (had) {
-                fwd.put(fk, old.without(t));
-                rev.put(uk, replace(oldRev, t, false));
                 n--;
             }
+        }
+        Map<String, Entry> fwd = new HashMap<>(forwardOverlay);
+        for (Map.Entry<String, Map<String, Tuple>> e : directWork.entrySet()) {
+            fwd.put(e.getKey(), new Entry(Map.copyOf(e.getValue()), usersetWork.get(e.getKey()).toArray(NONE)));
+        }
+        Map<String, Tuple[]> rev = new HashMap<>(reverseOverlay);
+        for (Map.Entry<String, java.util.LinkedHashSet<Tuple>> e : reverseWork.entrySet()) {
+            rev.put(e.getKey(), e.getValue().toArray(NONE));
         }
         if (fwd.size() + rev.size() > COMPACT_AT) {
             Map<String, Entry> fb = new HashMap<>(forwardBase);
@@ -174,7 +211,7 @@ public final class TupleIndex implements TupleView {
     /** Collects tuples, then {@link #build()}s the index; not thread-safe. */
     public static final class Builder {
         private final Map<String, Map<String, Tuple>> direct = new HashMap<>();
-        private final Map<String, List<Tuple>> usersets = new HashMap<>();
+        private final Map<String, java.util.LinkedHashSet<Tuple>> usersets = new HashMap<>();
         private final Map<String, List<Tuple>> reverse = new HashMap<>();
         private int size;
 
@@ -185,11 +222,9 @@ public final class TupleIndex implements TupleView {
                     return this;
                 }
             } else {
-                List<Tuple> list = usersets.computeIfAbsent(fk, k -> new ArrayList<>(1));
-                if (list.contains(t)) {
+                if (!usersets.computeIfAbsent(fk, k -> new java.util.LinkedHashSet<>(2)).add(t)) {
                     return this;
                 }
-                list.add(t);
             }
             reverse.computeIfAbsent(TupleView.userKey(t.userType(), t.userId(), t.userRelation()), k -> new ArrayList<>(2)).add(t);
             size++;
@@ -199,10 +234,10 @@ public final class TupleIndex implements TupleView {
         public TupleIndex build() {
             Map<String, Entry> fwd = new HashMap<>(Math.max(16, (direct.size() + usersets.size()) * 4 / 3));
             for (Map.Entry<String, Map<String, Tuple>> e : direct.entrySet()) {
-                List<Tuple> us = usersets.get(e.getKey());
+                java.util.Set<Tuple> us = usersets.get(e.getKey());
                 fwd.put(e.getKey(), new Entry(Map.copyOf(e.getValue()), us == null ? NONE : us.toArray(NONE)));
             }
-            for (Map.Entry<String, List<Tuple>> e : usersets.entrySet()) {
+            for (Map.Entry<String, java.util.LinkedHashSet<Tuple>> e : usersets.entrySet()) {
                 if (!direct.containsKey(e.getKey())) {
                     fwd.put(e.getKey(), new Entry(Map.of(), e.getValue().toArray(NONE)));
                 }

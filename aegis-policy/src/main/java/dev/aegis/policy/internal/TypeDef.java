@@ -11,7 +11,8 @@ import java.util.Objects;
 public record TypeDef(String name, Map<String, Userset> relations, Map<String, List<RelationRef>> directTypes) {
     public TypeDef {
         Objects.requireNonNull(name, "name");
-        relations = Map.copyOf(relations);
+        // insertion order kept: validation reports the first offending relation as written
+        relations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(relations));
         directTypes = Map.copyOf(directTypes);
     }
 

@@ -37,7 +37,7 @@ enum ConfigKey {
     POLICY_MAX_LIST_RESULTS("policy.max-list-results", "1000", false),
     POLICY_DECISION_CACHE_SIZE("policy.decision-cache-size", "100000", false),
     POLICY_AUDIT_ALLOW_SAMPLE_RATE("policy.audit-allow-sample-rate", "0.001", false),
-    POLICY_PARALLEL_UNIONS("policy.parallel-unions", "true", false),
+    POLICY_PARALLEL_UNIONS("policy.parallel-unions", "false", false),
     LOGGING_FORMAT("logging.format", "json", false),
     LOGGING_LEVEL("logging.level", "info", false),
     IDENTITY_ISSUER("identity.issuer", "", false),
