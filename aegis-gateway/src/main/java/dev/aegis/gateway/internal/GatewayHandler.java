@@ -93,38 +93,16 @@ final class GatewayHandler implements Handler {
             return;
         }
         CompiledRoute route = m.route();
-        GatewayConfig.Hardening h = route.config.hardening();
         boolean hasBody = req.headers().contains(HeaderNames.CONTENT_LENGTH)
                 ? !"0".equals(req.headers().first(HeaderNames.CONTENT_LENGTH).orElse("0"))
                 : req.headers().contains(HeaderNames.TRANSFER_ENCODING);
-        r = RequestGuard.uriSize(rawPath, rawQuery, h.maxUriBytes());
-        if (r == null) {
-            r = RequestGuard.headerSize(req, h.maxHeaderBytes());
+        Object guard = routeGuards(route, req, res, method, rawPath, rawQuery, peerBytes, hasBody);
+        if (guard == PREFLIGHT_ANSWERED) {
+            allow(state, route, x, Identity.ANONYMOUS, 204, "cors_preflight");
+            return;
         }
-        if (r == null) {
-            String source = route.checkSource(peerBytes);
-            r = source == null ? null : Refusal.of(403, "ip_denied", "Access denied.", source);
-        }
-        if (r == null && h.cors() != null) {
-            Object cors = Cors.handle(h.cors(), req, res, method);
-            if (cors instanceof Refusal cr) {
-                r = cr;
-            } else if (Boolean.TRUE.equals(cors)) { // preflight answered
-                allow(state, route, x, Identity.ANONYMOUS, 204, "cors_preflight");
-                return;
-            }
-        }
-        if (r == null && !route.allowsMethod(method)) {
-            r = Refusal.of(405, "method_not_allowed", "Method not allowed.", "method not allowed on this route");
-        }
-        if (r == null) {
-            r = RequestGuard.apiKeyInQuery(rawQuery);
-        }
-        if (r == null) {
-            r = RequestGuard.contentType(route, req, hasBody);
-        }
-        if (r != null) {
-            refuse(state, route, x, Identity.ANONYMOUS, r, res);
+        if (guard instanceof Refusal gr) {
+            refuse(state, route, x, Identity.ANONYMOUS, gr, res);
             return;
         }
         long now = clock.millis();
@@ -171,6 +149,46 @@ final class GatewayHandler implements Handler {
             return;
         }
         allow(state, route, x, id, out.status(), out.code());
+    }
+
+    private static final Object PREFLIGHT_ANSWERED = new Object();
+
+    /**
+     * The route's own hardening, before any credential is looked at: sizes, source address, CORS, method,
+     * API key in the URL, content type.
+     *
+     * @return {@code null} to continue, a {@link Refusal}, or {@link #PREFLIGHT_ANSWERED}
+     */
+    private static Object routeGuards(CompiledRoute route, ServerRequest req, ServerResponse res, String method,
+                                      String rawPath, String rawQuery, byte[] peerBytes, boolean hasBody) {
+        GatewayConfig.Hardening h = route.config.hardening();
+        Refusal r = RequestGuard.uriSize(rawPath, rawQuery, h.maxUriBytes());
+        if (r == null) {
+            r = RequestGuard.headerSize(req, h.maxHeaderBytes());
+        }
+        if (r == null) {
+            String source = route.checkSource(peerBytes);
+            r = source == null ? null : Refusal.of(403, "ip_denied", "Access denied.", source);
+        }
+        if (r == null && h.cors() != null) {
+            Object cors = Cors.handle(h.cors(), req, res, method);
+            if (cors instanceof Refusal cr) {
+                return cr;
+            }
+            if (Boolean.TRUE.equals(cors)) {
+                return PREFLIGHT_ANSWERED;
+            }
+        }
+        if (r == null && !route.allowsMethod(method)) {
+            r = Refusal.of(405, "method_not_allowed", "Method not allowed.", "method not allowed on this route");
+        }
+        if (r == null) {
+            r = RequestGuard.apiKeyInQuery(rawQuery);
+        }
+        if (r == null) {
+            r = RequestGuard.contentType(route, req, hasBody);
+        }
+        return r;
     }
 
     private Refusal hook(GatewayState state, CompiledRoute route, Exchange x, Identity id) {
