@@ -12,20 +12,14 @@ import dev.aegis.ratelimit.api.LimitScope;
 import dev.aegis.ratelimit.api.RateDecision;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,9 +57,9 @@ final class GatewayHandler implements Handler {
         String method = req.prologue().method().text();
         String rawPath = req.path().rawPath();
         String rawQuery = req.query().rawValue();
-        byte[] peerBytes = peer(req.remotePeer().address());
-        String peer = peerText(req.remotePeer().address());
-        String host = host(req);
+        byte[] peerBytes = RequestFacts.peer(req.remotePeer().address());
+        String peer = RequestFacts.peerText(req.remotePeer().address());
+        String host = RequestFacts.host(req);
         Exchange x = new Exchange(requestId, method, rawPath, peer, host);
         res.header(Forwarder.X_REQUEST_ID, requestId);
         SecurityHeaders.apply(res, req.isSecure());
@@ -138,7 +132,7 @@ final class GatewayHandler implements Handler {
         RateDecision.Allowed rate = tightest;
         String target = rawQuery.isEmpty() ? path : path + '?' + rawQuery;
         Forwarder.Outcome out = state.forwarder().forward(route, req, res, method, target, body, id, requestId, peer,
-                host, connectionTokens(req), response -> {
+                host, RequestFacts.connectionTokens(req), response -> {
                     if (rate != null) {
                         rateHeaders(response, rate.limit(), rate.remaining(), rate.reset().toSeconds());
                     }
@@ -342,11 +336,11 @@ final class GatewayHandler implements Handler {
     private boolean audit(GatewayState state, CompiledRoute route, Exchange x, Identity id, boolean allowed,
                           String code, String reason) {
         AuditEvent.Builder b = AuditEvent.builder(allowed ? "gateway.allow" : "gateway.deny")
-                .actor(truncate(id.actor(), 256))
-                .resource(truncate((route == null ? "-" : route.id) + " " + x.method + " "
+                .actor(RequestFacts.truncate(id.actor(), 256))
+                .resource(RequestFacts.truncate((route == null ? "-" : route.id) + " " + x.method + " "
                         + (x.path == null ? "(refused path)" : x.path), 1024))
                 .decision(allowed ? AuditDecision.ALLOW : AuditDecision.DENY)
-                .reason(truncate(code + ": " + reason, 1024))
+                .reason(RequestFacts.truncate(code + ": " + reason, 1024))
                 .requestId(x.requestId)
                 .sourceAddress(x.peer)
                 .service("aegis-gateway");
@@ -356,61 +350,10 @@ final class GatewayHandler implements Handler {
         if (id.token() != null) {
             b.detail("issuer", id.token().issuerName());
             if (id.token().jti() != null) {
-                b.detail("jti", truncate(id.token().jti(), 256));
+                b.detail("jti", RequestFacts.truncate(id.token().jti(), 256));
             }
         }
         return state.auditor().submit(b.build());
-    }
-
-    private static Set<String> connectionTokens(ServerRequest req) {
-        String c = req.headers().first(HeaderNames.CONNECTION).orElse(null);
-        if (c == null) {
-            return Set.of();
-        }
-        Set<String> out = new HashSet<>();
-        for (String t : c.split(",")) {
-            out.add(t.strip().toLowerCase(Locale.ROOT));
-        }
-        return out;
-    }
-
-    private static String host(ServerRequest req) {
-        String a = req.authority();
-        if (a == null || a.isEmpty()) {
-            return "";
-        }
-        int colon = a.startsWith("[") ? a.indexOf("]:") + 1 : a.lastIndexOf(':');
-        String h = colon > 0 ? a.substring(0, colon) : a;
-        return h.length() > 255 ? "" : h.toLowerCase(Locale.ROOT);
-    }
-
-    private static byte[] peer(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getAddress();
-        }
-        return new byte[0];
-    }
-
-    private static String peerText(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return "unknown";
-    }
-
-    private static String truncate(String s, int max) {
-        String clean = s.length() > max ? s.substring(0, max) : s;
-        StringBuilder b = null;
-        for (int i = 0; i < clean.length(); i++) {
-            char c = clean.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
-                if (b == null) {
-                    b = new StringBuilder(clean);
-                }
-                b.setCharAt(i, '?');
-            }
-        }
-        return b == null ? clean : b.toString();
     }
 
     /** Per-request facts for audit. */
@@ -431,11 +374,4 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Status status(int code) {
-        return Status.create(code);
-    }
 }
