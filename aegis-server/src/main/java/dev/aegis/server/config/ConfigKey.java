@@ -39,7 +39,12 @@ enum ConfigKey {
     GATEWAY_ROUTES_FILE("gateway.routes-file", "", false),
     GATEWAY_HOST("gateway.host", "127.0.0.1", false),
     GATEWAY_PORT("gateway.port", "8080", false),
-    GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false);
+    GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false),
+    GATEWAY_TLS_ENABLED("gateway.tls.enabled", "false", false),
+    GATEWAY_TLS_CERTIFICATE("gateway.tls.certificate", "", false),
+    GATEWAY_TLS_PRIVATE_KEY("gateway.tls.private-key", "", false),
+    GATEWAY_TLS_CLIENT_CA("gateway.tls.client-ca", "", false),
+    GATEWAY_TLS_CLIENT_AUTH("gateway.tls.client-auth", "none", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 
