@@ -63,6 +63,11 @@ final class GatewayHandler implements Handler {
         Exchange x = new Exchange(requestId, method, rawPath, peer, host);
         res.header(Forwarder.X_REQUEST_ID, requestId);
         SecurityHeaders.apply(res, req.isSecure());
+        Set<String> connectionTokens = RequestFacts.connectionTokens(req);
+        if (connectionTokens.contains("close")) {
+            // RFC 9112 §9.6: the client will close after this response; say so, so the server closes too.
+            res.header(HeaderNames.CONNECTION, "close");
+        }
 
         Refusal r = RequestGuard.smuggling(req);
         if (r == null) {
@@ -132,7 +137,7 @@ final class GatewayHandler implements Handler {
         RateDecision.Allowed rate = tightest;
         String target = rawQuery.isEmpty() ? path : path + '?' + rawQuery;
         Forwarder.Outcome out = state.forwarder().forward(route, req, res, method, target, body, id, requestId, peer,
-                host, RequestFacts.connectionTokens(req), response -> {
+                host, connectionTokens, response -> {
                     if (rate != null) {
                         rateHeaders(response, rate.limit(), rate.remaining(), rate.reset().toSeconds());
                     }
