@@ -12,20 +12,14 @@ import dev.aegis.ratelimit.api.LimitScope;
 import dev.aegis.ratelimit.api.RateDecision;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,12 +57,17 @@ final class GatewayHandler implements Handler {
         String method = req.prologue().method().text();
         String rawPath = req.path().rawPath();
         String rawQuery = req.query().rawValue();
-        byte[] peerBytes = peer(req.remotePeer().address());
-        String peer = peerText(req.remotePeer().address());
-        String host = host(req);
+        byte[] peerBytes = RequestFacts.peer(req.remotePeer().address());
+        String peer = RequestFacts.peerText(req.remotePeer().address());
+        String host = RequestFacts.host(req);
         Exchange x = new Exchange(requestId, method, rawPath, peer, host);
         res.header(Forwarder.X_REQUEST_ID, requestId);
         SecurityHeaders.apply(res, req.isSecure());
+        Set<String> connectionTokens = RequestFacts.connectionTokens(req);
+        if (connectionTokens.contains("close")) {
+            // RFC 9112 §9.6: the client will close after this response; say so, so the server closes too.
+            res.header(HeaderNames.CONNECTION, "close");
+        }
 
         Refusal r = RequestGuard.smuggling(req);
         if (r == null) {
@@ -93,38 +92,16 @@ final class GatewayHandler implements Handler {
             return;
         }
         CompiledRoute route = m.route();
-        GatewayConfig.Hardening h = route.config.hardening();
         boolean hasBody = req.headers().contains(HeaderNames.CONTENT_LENGTH)
                 ? !"0".equals(req.headers().first(HeaderNames.CONTENT_LENGTH).orElse("0"))
                 : req.headers().contains(HeaderNames.TRANSFER_ENCODING);
-        r = RequestGuard.uriSize(rawPath, rawQuery, h.maxUriBytes());
-        if (r == null) {
-            r = RequestGuard.headerSize(req, h.maxHeaderBytes());
+        Object guard = routeGuards(route, req, res, method, rawPath, rawQuery, peerBytes, hasBody);
+        if (guard == PREFLIGHT_ANSWERED) {
+            allow(state, route, x, Identity.ANONYMOUS, 204, "cors_preflight");
+            return;
         }
-        if (r == null) {
-            String source = route.checkSource(peerBytes);
-            r = source == null ? null : Refusal.of(403, "ip_denied", "Access denied.", source);
-        }
-        if (r == null && h.cors() != null) {
-            Object cors = Cors.handle(h.cors(), req, res, method);
-            if (cors instanceof Refusal cr) {
-                r = cr;
-            } else if (Boolean.TRUE.equals(cors)) { // preflight answered
-                allow(state, route, x, Identity.ANONYMOUS, 204, "cors_preflight");
-                return;
-            }
-        }
-        if (r == null && !route.allowsMethod(method)) {
-            r = Refusal.of(405, "method_not_allowed", "Method not allowed.", "method not allowed on this route");
-        }
-        if (r == null) {
-            r = RequestGuard.apiKeyInQuery(rawQuery);
-        }
-        if (r == null) {
-            r = RequestGuard.contentType(route, req, hasBody);
-        }
-        if (r != null) {
-            refuse(state, route, x, Identity.ANONYMOUS, r, res);
+        if (guard instanceof Refusal gr) {
+            refuse(state, route, x, Identity.ANONYMOUS, gr, res);
             return;
         }
         long now = clock.millis();
@@ -160,7 +137,7 @@ final class GatewayHandler implements Handler {
         RateDecision.Allowed rate = tightest;
         String target = rawQuery.isEmpty() ? path : path + '?' + rawQuery;
         Forwarder.Outcome out = state.forwarder().forward(route, req, res, method, target, body, id, requestId, peer,
-                host, connectionTokens(req), response -> {
+                host, connectionTokens, response -> {
                     if (rate != null) {
                         rateHeaders(response, rate.limit(), rate.remaining(), rate.reset().toSeconds());
                     }
@@ -171,6 +148,46 @@ final class GatewayHandler implements Handler {
             return;
         }
         allow(state, route, x, id, out.status(), out.code());
+    }
+
+    private static final Object PREFLIGHT_ANSWERED = new Object();
+
+    /**
+     * The route's own hardening, before any credential is looked at: sizes, source address, CORS, method,
+     * API key in the URL, content type.
+     *
+     * @return {@code null} to continue, a {@link Refusal}, or {@link #PREFLIGHT_ANSWERED}
+     */
+    private static Object routeGuards(CompiledRoute route, ServerRequest req, ServerResponse res, String method,
+                                      String rawPath, String rawQuery, byte[] peerBytes, boolean hasBody) {
+        GatewayConfig.Hardening h = route.config.hardening();
+        Refusal r = RequestGuard.uriSize(rawPath, rawQuery, h.maxUriBytes());
+        if (r == null) {
+            r = RequestGuard.headerSize(req, h.maxHeaderBytes());
+        }
+        if (r == null) {
+            String source = route.checkSource(peerBytes);
+            r = source == null ? null : Refusal.of(403, "ip_denied", "Access denied.", source);
+        }
+        if (r == null && h.cors() != null) {
+            Object cors = Cors.handle(h.cors(), req, res, method);
+            if (cors instanceof Refusal cr) {
+                return cr;
+            }
+            if (Boolean.TRUE.equals(cors)) {
+                return PREFLIGHT_ANSWERED;
+            }
+        }
+        if (r == null && !route.allowsMethod(method)) {
+            r = Refusal.of(405, "method_not_allowed", "Method not allowed.", "method not allowed on this route");
+        }
+        if (r == null) {
+            r = RequestGuard.apiKeyInQuery(rawQuery);
+        }
+        if (r == null) {
+            r = RequestGuard.contentType(route, req, hasBody);
+        }
+        return r;
     }
 
     private Refusal hook(GatewayState state, CompiledRoute route, Exchange x, Identity id) {
@@ -324,11 +341,11 @@ final class GatewayHandler implements Handler {
     private boolean audit(GatewayState state, CompiledRoute route, Exchange x, Identity id, boolean allowed,
                           String code, String reason) {
         AuditEvent.Builder b = AuditEvent.builder(allowed ? "gateway.allow" : "gateway.deny")
-                .actor(truncate(id.actor(), 256))
-                .resource(truncate((route == null ? "-" : route.id) + " " + x.method + " "
+                .actor(RequestFacts.truncate(id.actor(), 256))
+                .resource(RequestFacts.truncate((route == null ? "-" : route.id) + " " + x.method + " "
                         + (x.path == null ? "(refused path)" : x.path), 1024))
                 .decision(allowed ? AuditDecision.ALLOW : AuditDecision.DENY)
-                .reason(truncate(code + ": " + reason, 1024))
+                .reason(RequestFacts.truncate(code + ": " + reason, 1024))
                 .requestId(x.requestId)
                 .sourceAddress(x.peer)
                 .service("aegis-gateway");
@@ -338,61 +355,10 @@ final class GatewayHandler implements Handler {
         if (id.token() != null) {
             b.detail("issuer", id.token().issuerName());
             if (id.token().jti() != null) {
-                b.detail("jti", truncate(id.token().jti(), 256));
+                b.detail("jti", RequestFacts.truncate(id.token().jti(), 256));
             }
         }
         return state.auditor().submit(b.build());
-    }
-
-    private static Set<String> connectionTokens(ServerRequest req) {
-        String c = req.headers().first(HeaderNames.CONNECTION).orElse(null);
-        if (c == null) {
-            return Set.of();
-        }
-        Set<String> out = new HashSet<>();
-        for (String t : c.split(",")) {
-            out.add(t.strip().toLowerCase(Locale.ROOT));
-        }
-        return out;
-    }
-
-    private static String host(ServerRequest req) {
-        String a = req.authority();
-        if (a == null || a.isEmpty()) {
-            return "";
-        }
-        int colon = a.startsWith("[") ? a.indexOf("]:") + 1 : a.lastIndexOf(':');
-        String h = colon > 0 ? a.substring(0, colon) : a;
-        return h.length() > 255 ? "" : h.toLowerCase(Locale.ROOT);
-    }
-
-    private static byte[] peer(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getAddress();
-        }
-        return new byte[0];
-    }
-
-    private static String peerText(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return "unknown";
-    }
-
-    private static String truncate(String s, int max) {
-        String clean = s.length() > max ? s.substring(0, max) : s;
-        StringBuilder b = null;
-        for (int i = 0; i < clean.length(); i++) {
-            char c = clean.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
-                if (b == null) {
-                    b = new StringBuilder(clean);
-                }
-                b.setCharAt(i, '?');
-            }
-        }
-        return b == null ? clean : b.toString();
     }
 
     /** Per-request facts for audit. */
@@ -413,11 +379,4 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Status status(int code) {
-        return Status.create(code);
-    }
 }

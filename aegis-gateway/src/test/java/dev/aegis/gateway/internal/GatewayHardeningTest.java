@@ -242,4 +242,20 @@ class GatewayHardeningTest {
         }
         assertTrue(denies > 0, "deny decisions reach the hash-chained audit trail with their reason");
     }
+
+    @Test
+    void connectionCloseFromTheClientClosesTheConnectionAfterTheResponse() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /public/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            long start = System.nanoTime();
+            String response = RawHttp.readAll(in);
+            int end = in.read();
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertEquals(-1, end, "closed by the server");
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 3000);
+        }
+    }
 }

@@ -58,7 +58,12 @@ enum ConfigKey {
     PKI_SVID_TTL("pki.svid-ttl", "1h", false),
     PKI_JWT_SVID_TTL("pki.jwt-svid-ttl", "5m", false),
     PKI_CA_ROTATION_PERIOD("pki.ca.rotation-period", "30d", false),
-    PKI_CA_PUBLISH_AHEAD("pki.ca.publish-ahead", "1h", false);
+    PKI_CA_PUBLISH_AHEAD("pki.ca.publish-ahead", "1h", false),
+    GATEWAY_TLS_ENABLED("gateway.tls.enabled", "false", false),
+    GATEWAY_TLS_CERTIFICATE("gateway.tls.certificate", "", false),
+    GATEWAY_TLS_PRIVATE_KEY("gateway.tls.private-key", "", false),
+    GATEWAY_TLS_CLIENT_CA("gateway.tls.client-ca", "", false),
+    GATEWAY_TLS_CLIENT_AUTH("gateway.tls.client-auth", "none", false);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
 

@@ -144,7 +144,27 @@ public final class ConfigLoader {
             }
             return Optional.of(new AegisConfig.Gateway(existingFile(ConfigKey.GATEWAY_ROUTES_FILE),
                     nonBlank(ConfigKey.GATEWAY_HOST), integer(ConfigKey.GATEWAY_PORT, 0, 65535),
-                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT)));
+                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT), gatewayTls()));
+        }
+
+        private Optional<AegisConfig.Tls> gatewayTls() {
+            if (!bool(ConfigKey.GATEWAY_TLS_ENABLED)) {
+                return Optional.empty();
+            }
+            AegisConfig.ClientAuth clientAuth = switch (raw(ConfigKey.GATEWAY_TLS_CLIENT_AUTH).toLowerCase(Locale.ROOT)) {
+                case "none" -> AegisConfig.ClientAuth.NONE;
+                case "optional" -> AegisConfig.ClientAuth.OPTIONAL;
+                case "required" -> AegisConfig.ClientAuth.REQUIRED;
+                default -> throw invalid(ConfigKey.GATEWAY_TLS_CLIENT_AUTH, "must be none, optional or required");
+            };
+            Optional<Path> clientCa = raw(ConfigKey.GATEWAY_TLS_CLIENT_CA).isEmpty()
+                    ? Optional.empty() : Optional.of(existingFile(ConfigKey.GATEWAY_TLS_CLIENT_CA));
+            if (clientAuth != AegisConfig.ClientAuth.NONE && clientCa.isEmpty()) {
+                throw ConfigException.forKey(ConfigKey.GATEWAY_TLS_CLIENT_CA.key,
+                        "is required when gateway.tls.client-auth is optional or required");
+            }
+            return Optional.of(new AegisConfig.Tls(existingFile(ConfigKey.GATEWAY_TLS_CERTIFICATE),
+                    existingFile(ConfigKey.GATEWAY_TLS_PRIVATE_KEY), clientCa, clientAuth));
         }
 
         private AegisConfig.Pki pki() {

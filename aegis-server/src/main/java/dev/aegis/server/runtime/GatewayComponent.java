@@ -5,13 +5,17 @@ import dev.aegis.gateway.api.ApiKeyRegistry;
 import dev.aegis.gateway.api.Gateway;
 import dev.aegis.gateway.api.GatewayOptions;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.server.tls.ServerTls;
 import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.PlatformEvent;
 import dev.aegis.store.api.Store;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -43,8 +47,17 @@ public final class GatewayComponent implements AutoCloseable {
             return new GatewayComponent(keys, Optional.empty(), List.of());
         }
         AegisConfig.Gateway s = settings.get();
-        Gateway gateway = Gateway.start(GatewayOptions.of(s.routesFile(), s.host(), s.port())
-                .withClientReadTimeout(s.clientTimeout()), audit, keys, registry, null, clock);
+        GatewayOptions options = GatewayOptions.of(s.routesFile(), s.host(), s.port()).withClientReadTimeout(s.clientTimeout());
+        if (s.tls().isPresent()) {
+            AegisConfig.Tls tls = s.tls().get();
+            try {
+                options = options.withTls(ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null))
+                        .sslContext(), tls.clientAuth().name().toLowerCase(Locale.ROOT));
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("gateway.tls: certificate or key unusable (" + e.getMessage() + ")", e);
+            }
+        }
+        Gateway gateway = Gateway.start(options, audit, keys, registry, null, clock);
         List<EventBus.Subscription> subs = new ArrayList<>();
         if (events != null) {
             subs.add(events.subscribe("token.revoked", 0, e -> gateway.onEvent(e.topic(), e.subject(), e.attributes())));
