@@ -34,6 +34,8 @@ CREATE TABLE idp_users (
     roles         VARCHAR(4096)            NOT NULL,
     attributes    VARCHAR(16384)           NOT NULL, -- JSON object of string values (department, clearance, ...)
     disabled      BOOLEAN                  NOT NULL,
+    totp_envelope BYTEA,                   -- RFC 6238 secret, sealed under the master keys (AAD binds user_id)
+    totp_last_step BIGINT,                 -- the last time step accepted: a code is never accepted twice
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
 

@@ -12,7 +12,9 @@ import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRotation;
 import dev.aegis.identity.api.IdentityProvider;
 import dev.aegis.server.config.AegisConfig;
+import dev.aegis.server.http.AuditIngestApi;
 import dev.aegis.server.http.ControlPlaneApi;
+import dev.aegis.server.http.EventStreamApi;
 import dev.aegis.server.http.PlatformMetrics;
 import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
@@ -25,6 +27,7 @@ import dev.aegis.store.api.StoreConfig;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,33 +54,36 @@ import org.slf4j.LoggerFactory;
 public final class AegisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AegisServer.class);
 
-    /** Events are kept longer than any token or certificate lives, so a late subscriber learns every revocation. */
-    private static final Duration EVENT_RETENTION = Duration.ofDays(2);
+    /** Events are kept this long for replay: longer than any token or SVID lives (DESIGN.md revocation). */
+    private static final Duration EVENT_RETENTION = Duration.ofHours(24);
+    /** How often a node reads the events other cluster nodes published: well under the 1 s revocation target. */
+    private static final Duration EVENT_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
 
     private final AegisConfig config;
     private final Store store;
+    private final EventBus events;
     private final AuditLog audit;
     private final List<JsonLinesAuditSink> sinks;
     private final KeyRotationScheduler rotation;
     private final WebServer web;
     private final Optional<String> bootstrapCredential;
-    private final EventBus events;
     private final IdentityProvider identity;
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean accepting = true;
     private boolean closed;
 
-    private AegisServer(AegisConfig config, Store store, AuditLog audit, List<JsonLinesAuditSink> sinks,
+    private AegisServer(AegisConfig config, Store store, EventBus events, AuditLog audit, List<JsonLinesAuditSink> sinks,
                         KeyRotationScheduler rotation, WebServer web, Optional<String> bootstrapCredential,
-                        EventBus events, IdentityProvider identity) {
+                        IdentityProvider identity) {
         this.config = config;
         this.store = store;
+        this.events = events;
         this.audit = audit;
         this.sinks = sinks;
         this.rotation = rotation;
         this.web = web;
         this.bootstrapCredential = bootstrapCredential;
-        this.events = events;
         this.identity = identity;
     }
 
@@ -94,6 +101,9 @@ public final class AegisServer implements AutoCloseable {
         try {
             Store store = Store.open(storeConfig(config));
             started.add(store);
+            EventBus events = new EventBus(store, clock, EVENT_RETENTION);
+            events.startPolling(EVENT_POLL_INTERVAL);
+            started.add(events);
             KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(config.rootKeyFile()), clock);
             List<JsonLinesAuditSink> sinks = auditSinks(config);
             started.addAll(sinks);
@@ -104,9 +114,6 @@ public final class AegisServer implements AutoCloseable {
             rotation.start();
             started.add(rotation);
             BootstrapCredential bootstrap = new BootstrapCredential(store, audit, clock);
-            EventBus events = new EventBus(store, clock, EVENT_RETENTION);
-            events.startPolling(Duration.ofMillis(250));
-            started.add(events);
             IdentityProvider identity = startIdentity(config, store, keys, rotation, audit, events, bootstrap, clock);
             started.add(identity);
             PlatformMetrics metrics = new PlatformMetrics();
@@ -114,8 +121,14 @@ public final class AegisServer implements AutoCloseable {
             AegisServer[] self = new AegisServer[1];
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
-                    config.rotationPolicy().publishAhead().dividedBy(4)).withRoutes(identity::register);
-            WebServer web = webServer(config, api).start();
+                    config.rotationPolicy().publishAhead().dividedBy(4));
+            EventStreamApi eventStream = new EventStreamApi(events, bootstrap::matches, EVENT_HEARTBEAT,
+                    () -> self[0] == null || self[0].accepting);
+            AuditIngestApi auditIngest = new AuditIngestApi(audit,
+                    bearer -> bootstrap.matches(bearer) ? Optional.of("bootstrap-admin") : Optional.empty());
+            List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
+                    identity::register);
+            WebServer web = webServer(config, routing -> api.register(routing, features)).start();
             started.add(web::stop);
             if (!web.isRunning() || web.port() <= 0) {
                 // Helidon logs a bind failure and returns instead of throwing; Aegis must not report "up".
@@ -125,7 +138,7 @@ public final class AegisServer implements AutoCloseable {
             identity.issuer(baseUrl(config, web));
             // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
             Optional<String> credential = bootstrap.issueIfFirstStart();
-            self[0] = new AegisServer(config, store, audit, sinks, rotation, web, credential, events, identity);
+            self[0] = new AegisServer(config, store, events, audit, sinks, rotation, web, credential, identity);
             self[0].auditLifecycle("server.start");
             LOG.atInfo().setMessage("aegis started").addKeyValue("port", web.port())
                     .addKeyValue("tls", web.hasTls()).addKeyValue("storage", store.dialect())
@@ -150,7 +163,7 @@ public final class AegisServer implements AutoCloseable {
                 () -> rotation.ring(KeyMaterialStore.TOKENS_RING), audit,
                 (jti, exp, clientId) -> events.publish("token.revoked", jti,
                         Map.of("exp", Long.toString(exp.getEpochSecond()), "client_id", clientId)),
-                bootstrap::matches, clock);
+                bootstrap::matches, config.rotationPolicy().maxTokenLifetime(), clock);
         events.subscribe("token.revoked", events.latestSequence(), event -> {
             String exp = event.attributes().get("exp");
             if (exp != null) {
@@ -183,6 +196,11 @@ public final class AegisServer implements AutoCloseable {
         return bootstrapCredential;
     }
 
+    /** The platform event stream of this node (revocations and changes). */
+    public EventBus events() {
+        return events;
+    }
+
     public AegisConfig config() {
         return config;
     }
@@ -201,12 +219,12 @@ public final class AegisServer implements AutoCloseable {
             web.stop(); // waits up to server.shutdown-grace for in-flight requests
             rotation.close();
             closeQuietly(identity);
-            closeQuietly(events);
             auditLifecycle("server.stop");
             closeQuietly(audit);
             for (JsonLinesAuditSink sink : sinks) {
                 closeQuietly(sink);
             }
+            closeQuietly(events);
             closeQuietly(store);
             LOG.atInfo().setMessage("aegis stopped").log();
         } finally {
@@ -244,7 +262,8 @@ public final class AegisServer implements AutoCloseable {
         return store.withMaxPoolSize(storage.poolSize());
     }
 
-    private static AuditSettings auditSettings(AegisConfig config) {
+    /** The audit settings a server with this configuration runs with (also what `audit verify` expects). */
+    public static AuditSettings auditSettings(AegisConfig config) {
         return AuditSettings.defaults()
                 .withFailureMode(config.audit().failClosed() ? AuditFailureMode.FAIL_CLOSED : AuditFailureMode.FAIL_OPEN)
                 .withRecordTimeout(config.audit().recordTimeout());
@@ -261,7 +280,8 @@ public final class AegisServer implements AutoCloseable {
                 : JsonLinesAuditSink.toFile(config.dataDir().resolve(Path.of(target.get()))));
     }
 
-    private static WebServer webServer(AegisConfig config, ControlPlaneApi api) throws IOException, GeneralSecurityException {
+    private static WebServer webServer(AegisConfig config, Consumer<HttpRouting.Builder> routes)
+            throws IOException, GeneralSecurityException {
         AegisConfig.Server server = config.server();
         var builder = WebServer.builder()
                 .host(server.host())
@@ -269,7 +289,7 @@ public final class AegisServer implements AutoCloseable {
                 .shutdownHook(false) // Main stops Aegis in order; Helidon must not stop the listener by itself
                 .shutdownGracePeriod(server.shutdownGrace())
                 .maxPayloadSize(server.maxBodyBytes())
-                .routing(api::register);
+                .routing(routes);
         if (server.tls().isPresent()) {
             AegisConfig.Tls tls = server.tls().get();
             ServerTls material = ServerTls.fromPem(tls.certificate(), tls.privateKey(), tls.clientCa().orElse(null));

@@ -1,9 +1,12 @@
 package dev.aegis.server;
 
 import dev.aegis.server.cli.AuditCommand;
+import dev.aegis.server.cli.ClientsCommand;
 import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
+import dev.aegis.server.cli.GroupsCommand;
 import dev.aegis.server.cli.UpCommand;
+import dev.aegis.server.cli.UsersCommand;
 import dev.aegis.server.cli.VersionCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -16,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
+                ClientsCommand.class, UsersCommand.class, GroupsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

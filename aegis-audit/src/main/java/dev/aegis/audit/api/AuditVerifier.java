@@ -34,9 +34,11 @@ import java.util.Optional;
  * ({@code aegis audit verify}) and sees one consistent chain; memory stays constant. Checkpoints are JWS
  * (RFC 7515) checked with aegis-core's {@code JwtVerifier}.
  *
- * <p>What a keyless hash chain cannot show on its own: records appended after the last checkpoint by someone
- * who also moved the chain head, or a tail cut together with the checkpoints and head after it. Compare with
- * the JSON-lines copy shipped off the host for those.
+ * <p>What a keyless hash chain cannot show on its own: a chain rewritten with recomputed hashes after every
+ * checkpoint was deleted (the {@link CheckpointCoverage} rule of the three-argument {@code verify} catches it
+ * once the rewritten records are older than the rule allows), records appended after the last checkpoint by
+ * someone who also moved the chain head, or a tail cut together with the checkpoints and head after it (within
+ * the coverage window). Compare with the JSON-lines copy shipped off the host for those.
  *
  * <p>Immutable and thread-safe.
  */
@@ -57,6 +59,28 @@ public final class AuditVerifier {
      * @throws StoreException when the database cannot be read
      */
     public VerificationReport verify(Store store, VerificationKeySource checkpointKeys) {
+        return walk(store, checkpointKeys).report();
+    }
+
+    /**
+     * Like {@link #verify(Store, VerificationKeySource)}, and also applies the checkpoint coverage rule: an
+     * otherwise intact chain whose tail after the last signed checkpoint is too long or too old is
+     * {@link Tampering#UNCHECKPOINTED}. This closes the gap of a chain rewritten with recomputed hashes after
+     * every checkpoint was deleted. {@code aegis audit verify} uses it.
+     */
+    public VerificationReport verify(Store store, VerificationKeySource checkpointKeys, CheckpointCoverage coverage) {
+        Objects.requireNonNull(coverage, "coverage");
+        ChainVerifier.Walk walk = walk(store, checkpointKeys);
+        if (!(walk.report() instanceof VerificationReport.Intact intact)) {
+            return walk.report();
+        }
+        String violation = coverage.violation(intact.records() - walk.lastCheckpointSeq(), walk.firstUncoveredAt());
+        return violation == null ? intact : new VerificationReport.Broken(walk.lastCheckpointSeq() + 1,
+                Tampering.UNCHECKPOINTED, violation + ": checkpoints were deleted and the chain rewritten, or the"
+                + " node stopped abruptly before signing (starting it once signs them)");
+    }
+
+    private ChainVerifier.Walk walk(Store store, VerificationKeySource checkpointKeys) {
         Objects.requireNonNull(checkpointKeys, "checkpointKeys");
         try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -70,9 +94,10 @@ public final class AuditVerifier {
                 }
                 ChainHead head = source.head();
                 if (head == null) {
-                    return new VerificationReport.Broken(0, Tampering.MODIFIED, "the chain head row is missing");
+                    return new ChainVerifier.Walk(new VerificationReport.Broken(0, Tampering.MODIFIED,
+                            "the chain head row is missing"), 0, null);
                 }
-                return ChainVerifier.verify(source, checkpoints, head);
+                return ChainVerifier.walk(source, checkpoints, head);
             } finally {
                 c.rollback();
             }

@@ -18,5 +18,10 @@ public enum Tampering {
     /** A checkpoint's JWS signature, key, or claims do not verify, or disagree with its stored columns. */
     CHECKPOINT_INVALID,
     /** Records at the end of the chain were removed: a signed checkpoint or the chain head points past the last record. */
-    TRUNCATED
+    TRUNCATED,
+    /**
+     * Records older than the {@link CheckpointCoverage} rule allows carry no signed checkpoint: the checkpoints
+     * were deleted (with the chain rewritten), or the node stopped abruptly and was never started again.
+     */
+    UNCHECKPOINTED
 }

@@ -5,6 +5,7 @@ import dev.aegis.audit.api.Tampering;
 import dev.aegis.audit.api.VerificationReport;
 import dev.aegis.audit.api.VerificationReport.Broken;
 import dev.aegis.audit.api.VerificationReport.Intact;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 
@@ -51,6 +52,23 @@ public final class ChainVerifier {
      */
     public static VerificationReport verify(ChainSource source, List<CheckedCheckpoint> checkpoints,
                                             ChainHead head) {
+        return walk(source, checkpoints, head).report();
+    }
+
+    /**
+     * The outcome of a walk, with what the checkpoint coverage rule needs.
+     *
+     * @param report            intact or the first bad position
+     * @param lastCheckpointSeq the sequence of the last verified checkpoint, 0 when there is none
+     * @param firstUncoveredAt  when the first record after it was recorded, {@code null} when every record is covered
+     */
+    public record Walk(VerificationReport report, long lastCheckpointSeq, Instant firstUncoveredAt) {
+    }
+
+    /** Like {@link #verify}, also reporting how far signed checkpoints cover the chain. */
+    public static Walk walk(ChainSource source, List<CheckedCheckpoint> checkpoints, ChainHead head) {
+        long lastCheckpointSeq = 0;
+        Instant firstUncoveredAt = null;
         long expectedSeq = 1;
         String expectedPrev = AuditChain.GENESIS_HASH;
         String lastRowPrev = null;
@@ -60,30 +78,38 @@ public final class ChainVerifier {
             StoredRow row = it.next();
             Broken broken = checkRow(source, row, expectedSeq, expectedPrev, lastRowPrev);
             if (broken != null) {
-                return broken;
+                return new Walk(broken, lastCheckpointSeq, firstUncoveredAt);
             }
             AuditRecord r = row.record();
             while (cp < checkpoints.size() && checkpoints.get(cp).sequence() <= r.sequence()) {
                 CheckedCheckpoint c = checkpoints.get(cp++);
                 if (!c.valid()) {
-                    return new Broken(c.sequence(), Tampering.CHECKPOINT_INVALID, c.problem());
+                    return new Walk(new Broken(c.sequence(), Tampering.CHECKPOINT_INVALID, c.problem()),
+                            lastCheckpointSeq, firstUncoveredAt);
                 }
                 if (c.sequence() < r.sequence()) {
-                    return new Broken(c.sequence(), Tampering.CHECKPOINT_INVALID,
-                            "checkpoint names sequence " + c.sequence() + " which the chain never reached");
+                    return new Walk(new Broken(c.sequence(), Tampering.CHECKPOINT_INVALID,
+                            "checkpoint names sequence " + c.sequence() + " which the chain never reached"),
+                            lastCheckpointSeq, firstUncoveredAt);
                 }
                 if (!c.signedHash().equals(r.hash())) {
-                    return new Broken(r.sequence(), Tampering.MODIFIED, "record " + r.sequence()
-                            + " differs from its signed checkpoint: the chain was rewritten at or before it");
+                    return new Walk(new Broken(r.sequence(), Tampering.MODIFIED, "record " + r.sequence()
+                            + " differs from its signed checkpoint: the chain was rewritten at or before it"),
+                            lastCheckpointSeq, firstUncoveredAt);
                 }
                 verifiedCheckpoints++;
+                lastCheckpointSeq = c.sequence();
+                firstUncoveredAt = null;
+            }
+            if (r.sequence() > lastCheckpointSeq && firstUncoveredAt == null) {
+                firstUncoveredAt = r.event().time();
             }
             expectedSeq = r.sequence() + 1;
             lastRowPrev = r.previousHash();
             expectedPrev = r.hash();
         }
-        return checkTail(expectedSeq - 1, expectedPrev, checkpoints.subList(cp, checkpoints.size()), head,
-                verifiedCheckpoints);
+        return new Walk(checkTail(expectedSeq - 1, expectedPrev, checkpoints.subList(cp, checkpoints.size()), head,
+                verifiedCheckpoints), lastCheckpointSeq, firstUncoveredAt);
     }
 
     private static Broken checkRow(ChainSource source, StoredRow row, long n, String expectedPrev,

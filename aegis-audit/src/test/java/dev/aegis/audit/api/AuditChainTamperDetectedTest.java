@@ -14,6 +14,7 @@ import dev.aegis.core.api.keys.SigningKey;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -205,6 +206,50 @@ class AuditChainTamperDetectedTest {
             }
             db.sql("UPDATE audit_chain_head SET hash = ?", prev);
             assertBroken(db.verify(), Tampering.MODIFIED, 150);
+        }
+    }
+
+    /**
+     * The attack the chain alone cannot see: every checkpoint deleted, then the chain rewritten from record 120
+     * with recomputed hashes and a moved head. The coverage rule names the first record no signature covers.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void chainRewrittenAfterDeletingEveryCheckpointIsUncheckpointed(Backend backend) throws Exception {
+        try (AuditDatabase db = recordChain(backend)) {
+            db.sql("DELETE FROM audit_checkpoints");
+            String prev = readRecord(db, 119).hash();
+            for (long seq = 120; seq <= RECORDS; seq++) {
+                AuditRecord r = readRecord(db, seq);
+                AuditEvent e = seq == 120 ? AuditEvent.builder("token.issue").eventId(r.event().eventId())
+                        .time(r.event().time()).actor("nobody").build() : r.event();
+                AuditRecord rewritten = AuditChain.append(prev, seq, e);
+                db.sql("DELETE FROM audit_records WHERE seq = ?", seq);
+                insertRow(db, rewritten);
+                prev = rewritten.hash();
+            }
+            db.sql("UPDATE audit_chain_head SET hash = ?", prev);
+            assertEquals(new VerificationReport.Intact(RECORDS, 0), db.verify(), "the chain alone still links");
+
+            Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+            CheckpointCoverage byAge = new CheckpointCoverage(Duration.ofMinutes(5), 1_000_000, later);
+            assertBroken(db.verify(byAge), Tampering.UNCHECKPOINTED, 1);
+            CheckpointCoverage byCount = new CheckpointCoverage(Duration.ofDays(1), 2 * CHECKPOINT_EVERY, Clock.systemUTC());
+            assertBroken(db.verify(byCount), Tampering.UNCHECKPOINTED, 1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFreshlyWrittenCoveredChainMeetsTheCoverageRule(Backend backend) throws Exception {
+        try (AuditDatabase db = recordChain(backend)) {
+            AuditSettings settings = AuditSettings.defaults().withCheckpoints(CHECKPOINT_EVERY, Duration.ofHours(1));
+            assertEquals(new VerificationReport.Intact(RECORDS, RECORDS / CHECKPOINT_EVERY),
+                    db.verify(CheckpointCoverage.expectedFor(settings, Clock.systemUTC())));
+            // Deleting only the last checkpoint leaves 50 records uncovered: within 2 x 50 + one batch.
+            db.sql("DELETE FROM audit_checkpoints WHERE seq = 200");
+            assertEquals(new VerificationReport.Intact(RECORDS, RECORDS / CHECKPOINT_EVERY - 1),
+                    db.verify(CheckpointCoverage.expectedFor(settings, Clock.systemUTC())));
         }
     }
 

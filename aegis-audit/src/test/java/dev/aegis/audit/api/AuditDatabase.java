@@ -38,6 +38,10 @@ final class AuditDatabase implements AutoCloseable {
         return AuditLog.start(settings, store, keys, List.of(sinks), clock);
     }
 
+    VerificationReport verify(CheckpointCoverage coverage) {
+        return new AuditVerifier().verify(store, AuditVerifier.checkpointKeys(keys.loadRing("audit")), coverage);
+    }
+
     VerificationReport verify() {
         return new AuditVerifier().verify(store, AuditVerifier.checkpointKeys(keys.loadRing("audit")));
     }

@@ -46,18 +46,21 @@ public final class IdentityProvider implements AutoCloseable {
      * @param audit          the audit log
      * @param publisher      where revocations are announced ({@code token.revoked})
      * @param bootstrapAdmin checks the bootstrap admin credential
+     * @param maxTokenLifetime no token lives longer ({@code keys.max-token-lifetime}: how long a retired key stays
+     *                       verifiable)
      * @param clock          time source
      * @return the provider
      */
     public static IdentityProvider start(IdentitySettings settings, Store store, KeyMaterialStore keys,
                                          Supplier<KeyRing> tokensRing, AuditLog audit, RevocationPublisher publisher,
-                                         Predicate<String> bootstrapAdmin, Clock clock) {
+                                         Predicate<String> bootstrapAdmin, java.time.Duration maxTokenLifetime,
+                                         Clock clock) {
         Objects.requireNonNull(settings, "settings");
         HmacFingerprint pepper = IdentityPepper.load(keys, clock);
         IdentityComponents components = new IdentityComponents(settings.maxFailuresPerAccount(), settings.accountWindow(),
                 settings.maxFailuresPerAddress(), settings.addressWindow(), settings.sessionLifetime(),
                 settings.requireDpopNonce(), store, pepper, tokensRing, audit, publisher, bootstrapAdmin,
-                new PasswordHasher(Argon2Parameters.defaults()), clock);
+                new PasswordHasher(Argon2Parameters.defaults()), maxTokenLifetime, keys, clock);
         return new IdentityProvider(components, settings);
     }
 

@@ -30,15 +30,17 @@ public final class AdminApi {
     private final Predicate<String> bootstrap;
     private final IdentityAudit audit;
     private final AdminJson json;
+    private final TotpSecrets totp;
 
     public AdminApi(ClientRegistry clients, UserDirectory users, TokenService tokens, Predicate<String> bootstrap,
-                    IdentityAudit audit) {
+                    IdentityAudit audit, TotpSecrets totp) {
         this.clients = clients;
         this.users = users;
         this.tokens = tokens;
         this.bootstrap = bootstrap;
         this.audit = audit;
         this.json = new AdminJson(clients, users);
+        this.totp = totp;
     }
 
     /** Registers the admin routes. */
@@ -52,6 +54,8 @@ public final class AdminApi {
                 .get("/admin/v1/users", guarded((a, q, r) -> list(r, json.usersJson())))
                 .get("/admin/v1/users/{id}", guarded(this::getUser))
                 .delete("/admin/v1/users/{id}", guarded(this::deleteUser))
+                .post("/admin/v1/users/{id}/totp", guarded(this::enrolTotp))
+                .delete("/admin/v1/users/{id}/totp", guarded(this::removeTotp))
                 .post("/admin/v1/groups", guarded(this::createGroup))
                 .get("/admin/v1/groups", guarded((a, q, r) -> list(r, json.groupsJson())))
                 .delete("/admin/v1/groups/{name}", guarded(this::deleteGroup))
@@ -222,6 +226,32 @@ public final class AdminApi {
         }
         if (!users.delete(id)) {
             problem(response, 404, "No such user.");
+            return;
+        }
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Enrols the user in TOTP (RFC 6238); the otpauth URI with the secret is shown only in this answer. */
+    private void enrolTotp(String admin, ServerRequest request, ServerResponse response) {
+        Optional<UserRecord> user = users.byId(request.path().pathParameters().get("id"));
+        if (user.isEmpty()) {
+            problem(response, 404, "No such user.");
+            return;
+        }
+        if (!audited(response, admin, "user.totp_enrol", user.get().userId(), request)) {
+            return;
+        }
+        String uri = totp.enrol(user.get().userId(), user.get().username(), "Aegis");
+        send(response, 200, Json.object().put("user_id", user.get().userId()).put("otpauth_uri", uri));
+    }
+
+    private void removeTotp(String admin, ServerRequest request, ServerResponse response) {
+        String id = request.path().pathParameters().get("id");
+        if (!audited(response, admin, "user.totp_remove", id.length() > 64 ? id.substring(0, 64) : id, request)) {
+            return;
+        }
+        if (!totp.remove(id)) {
+            problem(response, 404, "No such user with a second factor.");
             return;
         }
         response.status(Status.NO_CONTENT_204).send();

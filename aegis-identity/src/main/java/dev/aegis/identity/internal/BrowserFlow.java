@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class BrowserFlow {
 
-    static final String BAD_LOGIN = "Invalid username or password.";
+    static final String BAD_LOGIN = "Invalid username, password or one-time code.";
     static final String LOCKED = "Too many failed sign-in attempts. Try again later.";
 
     private final ClientRegistry clients;
@@ -29,17 +29,19 @@ public final class BrowserFlow {
     private final Sessions sessions;
     private final AuthorizationCodes codes;
     private final LoginThrottle throttle;
+    private final TotpSecrets totp;
     private final IdentityAudit audit;
     private final Clock clock;
     private volatile String issuer = "";
 
     public BrowserFlow(ClientRegistry clients, UserDirectory users, Sessions sessions, AuthorizationCodes codes,
-                       LoginThrottle throttle, IdentityAudit audit, Clock clock) {
+                       LoginThrottle throttle, TotpSecrets totp, IdentityAudit audit, Clock clock) {
         this.clients = clients;
         this.users = users;
         this.sessions = sessions;
         this.codes = codes;
         this.throttle = throttle;
+        this.totp = totp;
         this.audit = audit;
         this.clock = clock;
     }
@@ -94,7 +96,7 @@ public final class BrowserFlow {
             Http.html(response, 400, Html.login("/login", csrf, ar.carried(), BAD_LOGIN, ar.client().name()));
             return;
         }
-        Optional<UserRecord> user = checkPassword(username, password, source, ar.client().clientId());
+        Optional<UserRecord> user = checkPassword(username, password, form.value("otp"), source, ar.client().clientId());
         if (user.isEmpty()) {
             Cookies.apply(response, cookies);
             int status = throttle.open(username, source) ? 401 : 429;
@@ -113,7 +115,7 @@ public final class BrowserFlow {
      * The password check with throttling, shared by the login and device pages. Locked accounts and addresses
      * are refused before the password is looked at, with the same answer as a wrong password.
      */
-    Optional<UserRecord> checkPassword(String username, String password, String source, String clientId) {
+    Optional<UserRecord> checkPassword(String username, String password, String otp, String source, String clientId) {
         if (!throttle.open(username, source)) {
             audit.record(IdentityAudit.event("login.failure", AuditDecision.DENY).subject(LoginThrottle.safe(username))
                     .sourceAddress(source).reason("locked out").detail("client_id", clientId));
@@ -122,6 +124,10 @@ public final class BrowserFlow {
         char[] chars = password.toCharArray();
         Optional<UserRecord> user = users.authenticate(username, chars);
         java.util.Arrays.fill(chars, '\0');
+        if (user.isPresent() && totp.enrolled(user.get().userId()) && !totp.check(user.get().userId(), otp)) {
+            // RFC 6238 second factor: a missing or wrong code is a failed login like a wrong password.
+            user = Optional.empty();
+        }
         if (user.isEmpty()) {
             throttle.failed(username, source);
             audit.record(IdentityAudit.event("login.failure", AuditDecision.DENY).subject(LoginThrottle.safe(username))

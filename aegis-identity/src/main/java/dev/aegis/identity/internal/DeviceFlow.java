@@ -106,9 +106,13 @@ public final class DeviceFlow {
         String source = Http.source(request);
         String userCode = form.get("user_code").orElse("");
         Sessions.Session session = Cookies.read(request, Cookies.SESSION).map(sessions::find).orElse(null);
+        if (!throttle.addressOpen(source)) {
+            Http.html(response, 429, Html.device(csrf, "", session != null, BrowserFlow.LOCKED));
+            return;
+        }
         DeviceCodes.PendingRequest pending = devices.pending(userCode);
         if (pending == null) {
-            throttle.failed("device-code", source); // counts against the address
+            throttle.addressFailed(source); // user codes cannot be guessed faster than passwords
             Http.html(response, 400, Html.device(csrf, "", session != null, "That code is not valid or has expired."));
             return;
         }
@@ -119,7 +123,7 @@ public final class DeviceFlow {
             authTime = session.authTime();
         } else {
             Optional<UserRecord> user = browser.checkPassword(form.get("username").orElse(""),
-                    form.get("password").orElse(""), source, pending.clientId());
+                    form.get("password").orElse(""), form.value("otp"), source, pending.clientId());
             if (user.isEmpty()) {
                 Http.html(response, 401, Html.device(csrf, userCode, false, BrowserFlow.BAD_LOGIN));
                 return;

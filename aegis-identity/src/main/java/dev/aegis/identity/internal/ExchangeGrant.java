@@ -15,8 +15,9 @@ import java.util.Set;
  * downstream audience it is registered for, with the scope narrowed to a subset of both the subject token's
  * and its own, and an {@code act} claim (§4.1) naming itself, nested over any earlier actors, so the downstream
  * service sees the whole delegation chain (the fix for the confused deputy). The new token never outlives the
- * subject token. An {@code actor_token}, when sent, must be a valid access token whose {@code sub} is the
- * requesting client.
+ * subject token. The subject token must be addressed to the exchanging client ({@code aud}), so only the
+ * service a token was meant for can trade it in. An {@code actor_token}, when sent, must be a valid access token
+ * whose {@code sub} is the requesting client.
  *
  * <p>Thread-safe.
  */
@@ -52,7 +53,17 @@ public final class ExchangeGrant {
             return GrantOutcome.deny(OAuthError.invalidGrant("The subject token is invalid."), "subject token inactive");
         }
         ClientRecord client = request.client();
+        if (!subject.claims().audience().contains(client.clientId())) {
+            // Only the service a token was issued to may trade it in: a token stolen by (or leaked to) another
+            // service cannot be exchanged there.
+            return GrantOutcome.deny(OAuthError.invalidGrant("The subject token was not issued to this client."),
+                    "subject token audience does not name the client");
+        }
         String actorToken = form.value("actor_token");
+        if (actorToken != null && form.value("actor_token_type") == null) {
+            return GrantOutcome.deny(OAuthError.invalidRequest("actor_token_type is required with actor_token (RFC 8693 §2.1)."),
+                    "actor token type missing");
+        }
         if (actorToken != null) {
             if (!(tokens.checkAccessToken(actorToken) instanceof TokenService.Active actor)
                     || !client.clientId().equals(actor.claims().subject().orElse(null))) {

@@ -9,6 +9,9 @@ final class Html {
             + "label,input,button{display:block;width:100%;margin:.4rem 0}input,button{padding:.5rem}"
             + ".error{color:#a00}</style>";
 
+    private static final String OTP_FIELD = "<label for=\"otp\">One-time code (if enabled)</label><input id=\"otp\" "
+            + "name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"6\">";
+
     private Html() {
     }
 
@@ -56,7 +59,7 @@ final class Html {
                 + "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(csrf) + "\">"
                 + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
                 + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
-                + "autocomplete=\"current-password\" required><button type=\"submit\">Sign in</button></form>");
+                + "autocomplete=\"current-password\" required>" + OTP_FIELD + "<button type=\"submit\">Sign in</button></form>");
     }
 
     static String consent(String csrf, Map<String, String> carried, String clientName, Iterable<String> scope) {
@@ -78,7 +81,8 @@ final class Html {
                 + "<label for=\"user_code\">Code shown on the device</label><input id=\"user_code\" name=\"user_code\" value=\""
                 + escape(userCode) + "\" required>"
                 + (signedIn ? "" : "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" required>"
-                + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" required>")
+                + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" required>"
+                + OTP_FIELD)
                 + "<button name=\"decision\" value=\"allow\">Allow</button>"
                 + "<button name=\"decision\" value=\"deny\">Deny</button></form>");
     }

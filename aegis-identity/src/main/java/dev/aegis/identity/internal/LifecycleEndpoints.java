@@ -43,6 +43,12 @@ public final class LifecycleEndpoints {
     }
 
     private Form authenticatedForm(ServerRequest request, ServerResponse response, String path, ClientRecord[] client) {
+        return authenticatedForm(request, response, path, client, true);
+    }
+
+    /** @param allowPublic whether a public client (identified, not authenticated) may call the endpoint */
+    private Form authenticatedForm(ServerRequest request, ServerResponse response, String path, ClientRecord[] client,
+                                   boolean allowPublic) {
         if (!Http.isForm(request)) {
             Http.error(response, OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded."));
             return null;
@@ -61,14 +67,20 @@ public final class LifecycleEndpoints {
             Http.error(response, f.error());
             return null;
         }
-        client[0] = ((ClientAuthenticator.Authenticated) auth).client();
+        ClientAuthenticator.Authenticated authenticated = (ClientAuthenticator.Authenticated) auth;
+        if (!allowPublic && ClientRecord.NONE.equals(authenticated.method())) {
+            // RFC 7662 §2.1: introspection needs an authenticated caller; a public client only names itself.
+            Http.error(response, OAuthError.invalidClient());
+            return null;
+        }
+        client[0] = authenticated.client();
         return ok.form();
     }
 
     /** {@code POST /oauth2/introspect} (RFC 7662 §2). */
     public void introspect(ServerRequest request, ServerResponse response) {
         ClientRecord[] client = new ClientRecord[1];
-        Form form = authenticatedForm(request, response, "/oauth2/introspect", client);
+        Form form = authenticatedForm(request, response, "/oauth2/introspect", client, false);
         if (form == null) {
             return;
         }
@@ -191,6 +203,12 @@ public final class LifecycleEndpoints {
             }
         } else if (scheme.equals("DPoP")) {
             Http.bearerError(response, "DPoP", 401, "invalid_token", "This token is not DPoP-bound.");
+            return;
+        }
+        String x5t = cnf instanceof Map<?, ?> m && m.get("x5t#S256") instanceof String s ? s : null;
+        if (x5t != null && !x5t.equals(TokenEndpoint.certificateThumbprint(request))) {
+            // RFC 8705 §3: a certificate-bound token is only good over TLS with the certificate it was issued to.
+            Http.bearerError(response, scheme, 401, "invalid_token", "This token is bound to another client certificate.");
             return;
         }
         String scope = claims.stringClaim("scope").orElse("");

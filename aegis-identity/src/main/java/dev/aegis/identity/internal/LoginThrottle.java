@@ -49,6 +49,21 @@ public final class LoginThrottle {
         }
     }
 
+    /** @return whether this address may try anything at all (user codes on the device page) */
+    public boolean addressOpen(String address) {
+        return addresses.remaining(address) > 0;
+    }
+
+    /** Counts a failure of the address only (a wrong device user code has no account). */
+    public void addressFailed(String address) {
+        addresses.allow(address);
+        if (addresses.remaining(address) == 0) {
+            audit.record(IdentityAudit.event("login.lockout", AuditDecision.DENY).sourceAddress(address)
+                    .reason("address failure limit reached")
+                    .detail("retry_after_seconds", Long.toString(addresses.retryAfter(address).toSeconds())));
+        }
+    }
+
     /** A successful login clears the account's failures (not the address's). */
     public void succeeded(String username) {
         accounts.reset(accountKey(username));

@@ -42,23 +42,9 @@ public final class TokenEndpoint {
     }
 
     public void handle(ServerRequest request, ServerResponse response) {
-        if (!Http.isForm(request)) {
-            drain(request);
-            Http.error(response, OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded."));
+        Form form = readForm(request, response);
+        if (form == null) {
             return;
-        }
-        Optional<String> body = Http.body(request, Http.MAX_FORM_BYTES);
-        if (body.isEmpty()) {
-            Http.error(response, new OAuthError(413, "invalid_request", "The request is too large."));
-            return;
-        }
-        Form form;
-        switch (Form.parse(body.get())) {
-            case Form.Refused r -> {
-                Http.error(response, OAuthError.invalidRequest("Malformed request: " + r.reason() + "."));
-                return;
-            }
-            case Form.Ok ok -> form = ok.form();
         }
         String source = Http.source(request);
         String grantType = form.value("grant_type");
@@ -69,41 +55,21 @@ public final class TokenEndpoint {
         }
         ClientAuthenticator.Authenticated client = (ClientAuthenticator.Authenticated) auth;
         String clientId = client.client().clientId();
-        if (grantType == null) {
-            deny(response, null, clientId, source, OAuthError.invalidRequest("grant_type is required."), "no grant_type");
+        OAuthError grantError = grantTypeError(grantType, client.client());
+        if (grantError != null) {
+            deny(response, grantType, clientId, source, grantError, "grant type " + grantError.error());
             return;
         }
-        if (!GrantTypes.ALL.contains(grantType)) {
-            deny(response, grantType, clientId, source, OAuthError.unsupportedGrantType(), "unsupported grant type");
-            return;
-        }
-        if (!client.client().grantTypes().contains(grantType)) {
-            deny(response, grantType, clientId, source,
-                    OAuthError.unauthorizedClient("The client may not use this grant type."), "grant type not allowed");
-            return;
-        }
-        String jkt = null;
-        Optional<String> proof = request.headers().first(Http.DPOP);
-        if (proof.isPresent()) {
-            switch (dpop.tokenRequest(proof.get(), clientId)) {
-                case DpopProofs.Bound b -> jkt = b.jkt();
-                case DpopProofs.Refused r -> {
-                    String nonce = dpop.currentNonce();
-                    if (nonce != null) {
-                        response.header(Http.DPOP_NONCE, nonce);
-                    }
-                    deny(response, grantType, clientId, source, new OAuthError(400, r.error(),
-                            r.error().equals("use_dpop_nonce") ? "A DPoP nonce is required." : "The DPoP proof is invalid."),
-                            "dpop: " + r.reason());
-                    return;
-                }
+        Binding binding = dpopBinding(request, client.client());
+        if (binding.error() != null) {
+            String nonce = dpop.currentNonce();
+            if (nonce != null) {
+                response.header(Http.DPOP_NONCE, nonce);
             }
-        } else if (client.client().requireDpop()) {
-            deny(response, grantType, clientId, source, new OAuthError(400, "invalid_dpop_proof",
-                    "This client must send a DPoP proof."), "dpop required");
+            deny(response, grantType, clientId, source, binding.error(), binding.reason());
             return;
         }
-        TokenRequest tokenRequest = new TokenRequest(client.client(), client.method(), form, source, jkt,
+        TokenRequest tokenRequest = new TokenRequest(client.client(), client.method(), form, source, binding.jkt(),
                 certificateThumbprint(request));
         GrantOutcome outcome = switch (grantType) {
             case GrantTypes.CLIENT_CREDENTIALS -> clientCredentials(tokenRequest);
@@ -117,6 +83,62 @@ public final class TokenEndpoint {
             case GrantOutcome.Denied d -> deny(response, grantType, clientId, source, d.error(), d.auditReason());
             case GrantOutcome.Granted g -> grant(response, grantType, tokenRequest, g.response());
         }
+    }
+
+    /** RFC 6749 §3.2: a form body, bounded; answers the error itself and returns null when there is none. */
+    private static Form readForm(ServerRequest request, ServerResponse response) {
+        if (!Http.isForm(request)) {
+            drain(request);
+            Http.error(response, OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded."));
+            return null;
+        }
+        Optional<String> body = Http.body(request, Http.MAX_FORM_BYTES);
+        if (body.isEmpty()) {
+            Http.error(response, new OAuthError(413, "invalid_request", "The request is too large."));
+            return null;
+        }
+        return switch (Form.parse(body.get())) {
+            case Form.Refused r -> {
+                Http.error(response, OAuthError.invalidRequest("Malformed request: " + r.reason() + "."));
+                yield null;
+            }
+            case Form.Ok ok -> ok.form();
+        };
+    }
+
+    /** RFC 6749 §5.2: missing, unknown, or not registered for this client. */
+    private static OAuthError grantTypeError(String grantType, ClientRecord client) {
+        if (grantType == null) {
+            return OAuthError.invalidRequest("grant_type is required.");
+        }
+        if (!GrantTypes.ALL.contains(grantType)) {
+            return OAuthError.unsupportedGrantType();
+        }
+        if (!client.grantTypes().contains(grantType)) {
+            return OAuthError.unauthorizedClient("The client may not use this grant type.");
+        }
+        return null;
+    }
+
+    /** The DPoP key a token will be bound to (null without a proof), or why the proof was refused. */
+    private record Binding(String jkt, OAuthError error, String reason) {
+    }
+
+    /** RFC 9449 §5: a proof binds the token; a client registered with {@code require_dpop} must send one. */
+    private Binding dpopBinding(ServerRequest request, ClientRecord client) {
+        Optional<String> proof = request.headers().first(Http.DPOP);
+        if (proof.isEmpty()) {
+            return client.requireDpop()
+                    ? new Binding(null, new OAuthError(400, "invalid_dpop_proof", "This client must send a DPoP proof."),
+                            "dpop required")
+                    : new Binding(null, null, null);
+        }
+        return switch (dpop.tokenRequest(proof.get(), client.clientId())) {
+            case DpopProofs.Bound b -> new Binding(b.jkt(), null, null);
+            case DpopProofs.Refused r -> new Binding(null, new OAuthError(400, r.error(),
+                    r.error().equals("use_dpop_nonce") ? "A DPoP nonce is required." : "The DPoP proof is invalid."),
+                    "dpop: " + r.reason());
+        };
     }
 
     /** RFC 6749 §4.4: the client acts on its own behalf; {@code sub} is the client id (RFC 9068 §2.2). */

@@ -38,6 +38,7 @@ public final class TokenService {
     private final JwtSigner signer;
     private final RevocationList revocations;
     private final Clock clock;
+    private final java.time.Duration maxLifetime;
     private volatile String issuer;
     private volatile JwtVerifier accessVerifier;
 
@@ -63,7 +64,12 @@ public final class TokenService {
     public record Inactive(String reason) implements Check {
     }
 
-    public TokenService(Supplier<KeyRing> ring, RevocationList revocations, Clock clock) {
+    /**
+     * @param maxLifetime the longest lifetime any token may have: the key ring keeps a retired key verifiable for
+     *                    this long ({@code keys.max-token-lifetime}), so a longer token would outlive its key
+     */
+    public TokenService(Supplier<KeyRing> ring, RevocationList revocations, Clock clock, java.time.Duration maxLifetime) {
+        this.maxLifetime = maxLifetime;
         this.ring = ring;
         this.signer = new JwtSigner(ring);
         this.revocations = revocations;
@@ -85,7 +91,7 @@ public final class TokenService {
     /** @return a signed access token */
     public Issued issueAccessToken(AccessGrant grant) {
         Instant now = clock.instant();
-        Instant exp = now.plus(grant.ttl());
+        Instant exp = now.plus(grant.ttl().compareTo(maxLifetime) > 0 ? maxLifetime : grant.ttl());
         String jti = SecureIds.newId();
         JwtClaims.Builder b = JwtClaims.builder().issuer(issuer).subject(grant.subject()).audience(grant.audience())
                 .issuedAt(now).notBefore(now).expiresAt(exp).jwtId(jti).claim("client_id", grant.clientId());

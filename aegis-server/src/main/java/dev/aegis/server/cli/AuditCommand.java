@@ -1,8 +1,10 @@
 package dev.aegis.server.cli;
 
 import dev.aegis.audit.api.AuditVerifier;
+import dev.aegis.audit.api.CheckpointCoverage;
 import dev.aegis.audit.api.VerificationReport;
 import dev.aegis.core.api.crypto.CryptoProviders;
+import dev.aegis.server.AegisServer;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.RootKeyFile;
@@ -87,7 +89,9 @@ public final class AuditCommand implements Runnable {
             System.setProperty("h2.bindAddress", "127.0.0.1");
             try (Store store = Store.open(storeConfig.withMaxPoolSize(2))) {
                 KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(config.rootKeyFile()), Clock.systemUTC());
-                return new AuditVerifier().verify(store, AuditVerifier.checkpointKeys(keys.loadRing(KeyMaterialStore.AUDIT_RING)));
+                // The coverage rule closes the gap of a chain rewritten after every checkpoint was deleted.
+                return new AuditVerifier().verify(store, AuditVerifier.checkpointKeys(keys.loadRing(KeyMaterialStore.AUDIT_RING)),
+                        CheckpointCoverage.expectedFor(AegisServer.auditSettings(config), Clock.systemUTC()));
             }
         }
     }

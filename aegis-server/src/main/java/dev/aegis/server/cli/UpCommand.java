@@ -59,6 +59,7 @@ public final class UpCommand implements java.util.concurrent.Callable<Integer> {
         console.println("  readiness  " + base + "/readyz");
         console.println("  metrics    " + base + "/metrics");
         console.println("  JWKS       " + base + "/.well-known/jwks.json");
+        console.println("  OpenID     " + base + "/.well-known/openid-configuration");
         console.println("  admin      " + base + "/admin/v1/status");
         server.bootstrapCredential().ifPresent(credential -> {
             // Printed to the console once, never logged: only its HMAC is stored.

@@ -20,11 +20,10 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,6 @@ public final class ControlPlaneApi {
     private final BooleanSupplier acceptingWork;
     private final String version;
     private final String jwksCacheControl;
-    private final List<Consumer<HttpRouting.Builder>> moreRoutes = new ArrayList<>();
 
     /**
      * @param acceptingWork false once shutdown has begun, so /readyz takes the node out of load balancing
@@ -65,17 +63,11 @@ public final class ControlPlaneApi {
     }
 
     /**
-     * Adds the routes of a platform component (identity, pki, ...), registered before the 404 fallback.
-     *
-     * @return this
+     * Registers the security headers, the foundation's routes, then each feature's routes (identity, workload
+     * CA, authorization, secrets, events — each module's own class), then the problem+json fallbacks, which
+     * must come last because routes match in registration order.
      */
-    public ControlPlaneApi withRoutes(Consumer<HttpRouting.Builder> routes) {
-        moreRoutes.add(routes);
-        return this;
-    }
-
-    /** Registers the routes, the security headers and the problem+json fallbacks. */
-    public void register(HttpRouting.Builder routing) {
+    public void register(HttpRouting.Builder routing, List<Consumer<HttpRouting.Builder>> features) {
         routing.addFilter((chain, request, response) -> {
             response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
             response.header(HeaderNames.create("X-Frame-Options"), "DENY");
@@ -87,8 +79,8 @@ public final class ControlPlaneApi {
                 .get("/metrics", this::prometheus)
                 .get("/.well-known/jwks.json", this::jwks)
                 .get("/admin/v1/status", this::adminStatus);
-        for (Consumer<HttpRouting.Builder> more : moreRoutes) {
-            more.accept(routing);
+        for (Consumer<HttpRouting.Builder> feature : features) {
+            feature.accept(routing);
         }
         routing.any((request, response) -> Problem.send(response, Status.NOT_FOUND_404, "No such resource."))
                 .error(Throwable.class, (request, response, error) -> {

@@ -37,12 +37,16 @@ final class IdentityServer implements AutoCloseable {
     }
 
     static IdentityServer start(Path dataDir, Map<String, String> extra) {
+        return start(dataDir, extra, Clock.systemUTC());
+    }
+
+    static IdentityServer start(Path dataDir, Map<String, String> extra, Clock clock) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("data-dir", dataDir.toString());
         overrides.put("server.port", "0");
         overrides.put("server.shutdown-grace", "1s");
         overrides.putAll(extra);
-        return new IdentityServer(AegisServer.start(ConfigLoader.load(Optional.empty(), Map.of(), overrides), Clock.systemUTC()));
+        return new IdentityServer(AegisServer.start(ConfigLoader.load(Optional.empty(), Map.of(), overrides), clock));
     }
 
     String url(String path) {

@@ -56,6 +56,7 @@ public final class KeyMaterialStore {
     private final WrappedMasterKeys wrapping;
     private final Clock clock;
     private final AtomicReference<MasterKeyRing> masterKeys = new AtomicReference<>();
+    private final SigningKeyRowMac rowMacs;
 
     /**
      * @param store    an open store
@@ -66,6 +67,7 @@ public final class KeyMaterialStore {
         this.store = Objects.requireNonNull(store, "store");
         this.wrapping = new WrappedMasterKeys(Objects.requireNonNull(rootKeys, "rootKeys"));
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.rowMacs = new SigningKeyRowMac(rootKeys);
     }
 
     /**
@@ -114,7 +116,7 @@ public final class KeyMaterialStore {
                     clock.instant())) {
                 return null;
             }
-            rewrapAll(c, new EnvelopeCipher(wrapping.unwrap(rows).withPrimary(next.key())));
+            rewrapAll(c, new EnvelopeCipher(wrapping.unwrap(rows).withPrimary(next.key())), rowMacs);
             return kid;
         });
         if (rotated != null) {
@@ -123,13 +125,16 @@ public final class KeyMaterialStore {
         return reloadMasterKeys();
     }
 
-    private static void rewrapAll(Connection c, EnvelopeCipher cipher) throws SQLException {
-        for (SigningKeyRows.Sealed s : SigningKeyRows.loadSealed(c)) {
+    private static void rewrapAll(Connection c, EnvelopeCipher cipher, SigningKeyRowMac macs) throws SQLException {
+        for (SigningKeyRows.RingRow s : SigningKeyRows.loadSealed(c, macs)) {
+            SigningKeyRows.Row r = s.row();
             try {
-                Envelope rewrapped = cipher.rewrap(Envelope.decode(s.envelope()));
-                SigningKeyRows.updateEnvelope(c, new SigningKeyRows.Sealed(s.ring(), s.kid(), rewrapped.encode()));
+                Envelope rewrapped = cipher.rewrap(Envelope.decode(r.envelope()));
+                SigningKeyRows.update(c, s.ring(), new SigningKeyRows.Row(r.kid(), r.ringOrder(), r.algorithm(),
+                        r.state(), r.createdAt(), r.activatedAt(), r.retiredAt(), r.destroyedAt(), r.publicJwk(),
+                        rewrapped.encode()), macs);
             } catch (DecryptionFailedException e) {
-                throw new StoreException("cannot re-wrap the private key " + s.kid() + " of key ring " + s.ring()
+                throw new StoreException("cannot re-wrap the private key " + r.kid() + " of key ring " + s.ring()
                         + ": " + e.getMessage(), e);
             }
         }
@@ -142,7 +147,7 @@ public final class KeyMaterialStore {
     public KeyRing loadRing(String ringName) {
         String ring = checkRingName(ringName);
         masterKeys();
-        return store.inTransaction(c -> toRing(c, ring, SigningKeyRows.load(c, ring)));
+        return store.inTransaction(c -> toRing(c, ring, SigningKeyRows.load(c, ring, rowMacs).trusted()));
     }
 
     /**
@@ -163,11 +168,17 @@ public final class KeyMaterialStore {
         return store.inTransaction(c -> {
             Instant now = clock.instant();
             SigningKeyRows.createAndLock(c, ring, now);
-            List<SigningKeyRows.Row> rows = SigningKeyRows.load(c, ring);
+            SigningKeyRows.Loaded loaded = SigningKeyRows.load(c, ring, rowMacs);
+            List<SigningKeyRows.Row> rows = loaded.trusted();
             KeyRing current = toRing(c, ring, rows);
             KeyRing next = Objects.requireNonNull(change.apply(current), "the ring change returned null");
-            if (next == current) {
+            if (next == current && loaded.untrustedKids().isEmpty()) {
                 return current;
+            }
+            for (String kid : loaded.untrustedKids()) {
+                // A kid names one key forever: a forged row must not keep its kid occupied either.
+                SigningKeyRows.delete(c, ring, kid);
+                LOG.atWarn().addKeyValue("ring", ring).addKeyValue("kid", kid).log("deleted a signing key row without a valid MAC");
             }
             writeChanges(c, ring, rows, current, next);
             SigningKeyRows.touch(c, ring, now);
@@ -186,12 +197,12 @@ public final class KeyMaterialStore {
         for (SigningKey key : next.keys()) {
             SigningKeyRows.Row old = stored.remove(key.keyId().value());
             if (old == null) {
-                SigningKeyRows.insert(c, ring, SealedSigningKeys.newRow(ring, key, order, cipher));
+                SigningKeyRows.insert(c, ring, SealedSigningKeys.newRow(ring, key, order, cipher), rowMacs);
             } else {
                 requireSameKey(ring, key, current);
                 SigningKeyRows.Row changed = SealedSigningKeys.changedRow(ring, key, order, old, cipher);
                 if (SealedSigningKeys.differs(old, changed)) {
-                    SigningKeyRows.update(c, ring, changed);
+                    SigningKeyRows.update(c, ring, changed, rowMacs);
                 }
             }
             order++;

@@ -22,7 +22,8 @@ final class MigrationScripts implements ResourceProvider {
 
     static final String LOCATION = "db/migration/";
     /** Every migration, in order. A new script must be added here (the test fails otherwise). */
-    static final List<String> SCRIPTS = List.of("V1__foundation.sql", "V2__platform_events.sql", "V10__identity.sql");
+    static final List<String> SCRIPTS = List.of("V1__foundation.sql", "V2__platform_events.sql",
+            "V3__signing_key_row_mac.sql", "V10__identity.sql");
 
     @Override
     public LoadableResource getResource(String name) {

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SQL over {@code key_rings} and {@code signing_keys}. Stateless; every method runs in the caller's transaction.
@@ -21,8 +23,13 @@ final class SigningKeyRows {
                Instant retiredAt, Instant destroyedAt, String publicJwk, byte[] envelope) {
     }
 
+    /** The rows of a ring: those whose MAC verifies, and the kids of those that do not (never used). */
+    record Loaded(List<Row> trusted, List<String> untrustedKids) {
+    }
+
     private static final String COLUMNS = "kid, ring_order, algorithm, state, created_at, activated_at, retired_at,"
             + " destroyed_at, public_jwk, private_jwk_envelope";
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRows.class);
 
     private SigningKeyRows() {
     }
@@ -68,26 +75,37 @@ final class SigningKeyRows {
         }
     }
 
-    /** @return the ring's keys in ring order; empty if the ring does not exist */
-    static List<Row> load(Connection c, String ring) throws SQLException {
+    /**
+     * @return the ring's keys in ring order (empty if the ring does not exist); a row whose MAC does not verify
+     *         (written by someone without the root key, or from before MACs existed) is left out and logged
+     */
+    static Loaded load(Connection c, String ring, SigningKeyRowMac macs) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM signing_keys WHERE ring_name = ? ORDER BY ring_order, kid")) {
+        List<String> untrusted = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + ", row_mac FROM signing_keys WHERE ring_name = ? ORDER BY ring_order, kid")) {
             ps.setString(1, ring);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                    Row row = new Row(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
                             SqlInstants.read(rs, 5), SqlInstants.read(rs, 6), SqlInstants.read(rs, 7),
-                            SqlInstants.read(rs, 8), rs.getString(9), rs.getBytes(10)));
+                            SqlInstants.read(rs, 8), rs.getString(9), rs.getBytes(10));
+                    if (macs.verifies(ring, row, rs.getString(11))) {
+                        rows.add(row);
+                    } else {
+                        untrusted.add(row.kid());
+                        LOG.atWarn().addKeyValue("ring", ring).addKeyValue("kid", row.kid())
+                                .log("signing key row has no valid MAC; ignoring it (written without the root key?)");
+                    }
                 }
             }
         }
-        return rows;
+        return new Loaded(rows, untrusted);
     }
 
-    static void insert(Connection c, String ring, Row r) throws SQLException {
+    static void insert(Connection c, String ring, Row r, SigningKeyRowMac macs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO signing_keys (ring_name, " + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, ring);
             ps.setString(2, r.kid());
             ps.setInt(3, r.ringOrder());
@@ -99,14 +117,18 @@ final class SigningKeyRows {
             SqlInstants.bind(ps, 9, r.destroyedAt());
             ps.setString(10, r.publicJwk());
             ps.setBytes(11, r.envelope());
+            ps.setString(12, macs.tag(ring, r));
             ps.executeUpdate();
         }
     }
 
-    /** Updates order, state, timestamps and the envelope (set to {@code null} when the key was destroyed). */
-    static void update(Connection c, String ring, Row r) throws SQLException {
+    /**
+     * Updates order, state, timestamps, the envelope (set to {@code null} when the key was destroyed) and the
+     * MAC over all of it. {@code r} carries the stored kid, algorithm, creation time and public JWK unchanged.
+     */
+    static void update(Connection c, String ring, Row r, SigningKeyRowMac macs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE signing_keys SET ring_order = ?, state = ?,"
-                + " activated_at = ?, retired_at = ?, destroyed_at = ?, private_jwk_envelope = ?"
+                + " activated_at = ?, retired_at = ?, destroyed_at = ?, private_jwk_envelope = ?, row_mac = ?"
                 + " WHERE ring_name = ? AND kid = ?")) {
             ps.setInt(1, r.ringOrder());
             ps.setString(2, r.state());
@@ -114,8 +136,9 @@ final class SigningKeyRows {
             SqlInstants.bind(ps, 4, r.retiredAt());
             SqlInstants.bind(ps, 5, r.destroyedAt());
             ps.setBytes(6, r.envelope());
-            ps.setString(7, ring);
-            ps.setString(8, r.kid());
+            ps.setString(7, macs.tag(ring, r));
+            ps.setString(8, ring);
+            ps.setString(9, r.kid());
             ps.executeUpdate();
         }
     }
@@ -128,29 +151,27 @@ final class SigningKeyRows {
         }
     }
 
-    /** A sealed private key, across all rings, for re-wrapping after master key rotation. */
-    record Sealed(String ring, String kid, byte[] envelope) {
-    }
-
-    static List<Sealed> loadSealed(Connection c) throws SQLException {
-        List<Sealed> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT ring_name, kid, private_jwk_envelope"
-                + " FROM signing_keys WHERE private_jwk_envelope IS NOT NULL ORDER BY ring_name, kid FOR UPDATE");
+    /** The sealed private keys of every ring, for re-wrapping after master key rotation (trusted rows only). */
+    static List<RingRow> loadSealed(Connection c, SigningKeyRowMac macs) throws SQLException {
+        List<String> rings = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM key_rings ORDER BY name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Sealed(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                rings.add(rs.getString(1));
+            }
+        }
+        List<RingRow> out = new ArrayList<>();
+        for (String ring : rings) {
+            for (Row r : load(c, ring, macs).trusted()) {
+                if (r.envelope() != null) {
+                    out.add(new RingRow(ring, r));
+                }
             }
         }
         return out;
     }
 
-    static void updateEnvelope(Connection c, Sealed s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE signing_keys SET private_jwk_envelope = ? WHERE ring_name = ? AND kid = ?")) {
-            ps.setBytes(1, s.envelope());
-            ps.setString(2, s.ring());
-            ps.setString(3, s.kid());
-            ps.executeUpdate();
-        }
+    /** A row together with its ring. */
+    record RingRow(String ring, Row row) {
     }
 }

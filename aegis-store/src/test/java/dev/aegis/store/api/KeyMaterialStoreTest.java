@@ -216,25 +216,92 @@ class KeyMaterialStoreTest {
         }
     }
 
-    /** AAD = ring + kid: a sealed private key copied onto another key's row must not open as that key. */
+    /**
+     * AAD = ring + kid: a sealed private key copied onto another key's row must not open as that key. The row
+     * MAC refuses the edited row first; the envelope's AAD is the second line of defence.
+     */
     @BothDatabases
-    void envelopeMovedToAnotherRowFailsToOpen(TestDatabase db) {
+    void envelopeMovedToAnotherRowIsNeverUsed(TestDatabase db) {
         try (Store store = Store.open(db.freshConfig(tmp))) {
             KeyMaterialStore keys = keys(store);
             SigningKey a = SigningKey.generate(SigningAlgorithm.ES256, KeyId.of("a"), T0);
             SigningKey b = SigningKey.generate(SigningAlgorithm.ES256, KeyId.of("b"), T0);
             keys.updateRing("r", r -> KeyRing.of(List.of(a, b)));
             byte[] sealedA = envelopeOf(store, "r", "a");
-            store.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE signing_keys SET private_jwk_envelope = ? WHERE kid = 'b'")) {
-                    ps.setBytes(1, sealedA);
-                    return ps.executeUpdate();
-                }
-            });
-            StoreException e = assertThrows(StoreException.class, () -> keys.loadRing("r"));
-            assertTrue(e.getMessage().contains("cannot decrypt the private key b"), e.getMessage());
+            sql(store, "UPDATE signing_keys SET private_jwk_envelope = ? WHERE kid = 'b'", sealedA);
+            assertEquals(List.of(a.keyId()), keyIds(keys.loadRing("r")));
         }
+    }
+
+    /** A database writer without the root key inserts a verification key of their own: it is never trusted. */
+    @BothDatabases
+    void signingKeyRowInjectedWithoutTheRootKeyIsIgnoredThenDeleted(TestDatabase db) {
+        try (Store store = Store.open(db.freshConfig(tmp))) {
+            KeyMaterialStore keys = keys(store);
+            keys.updateRing("tokens", r -> rotation().advance(r, T0));
+            SigningKey forged = SigningKey.generate(SigningAlgorithm.ES256, KeyId.of("attacker"), T0);
+            for (String mac : new String[] {null, "v1:AAAA", storedMac(store, keys.loadRing("tokens").keys().getFirst().keyId().value())}) {
+                sql(store, "DELETE FROM signing_keys WHERE kid = 'attacker'");
+                sql(store, "INSERT INTO signing_keys (ring_name, kid, ring_order, algorithm, state, created_at,"
+                        + " activated_at, public_jwk, row_mac) VALUES ('tokens', 'attacker', 1, 'ES256', 'ACTIVE', ?, ?, ?, ?)",
+                        java.time.OffsetDateTime.ofInstant(T0, ZoneOffset.UTC), java.time.OffsetDateTime.ofInstant(T0, ZoneOffset.UTC),
+                        forged.publicJwkJson(), mac);
+                KeyRing loaded = keys.loadRing("tokens");
+                assertEquals(1, loaded.keys().size(), "forged row with MAC " + mac + " was trusted");
+                assertFalse(loaded.publicJwkSetJson().contains("attacker"));
+            }
+            keys.updateRing("tokens", r -> r);
+            assertEquals(0L, StoreTest.count(store, "SELECT COUNT(*) FROM signing_keys WHERE kid = 'attacker'"));
+        }
+    }
+
+    /** Reviving a RETIRED key by editing its state column breaks the row's MAC. */
+    @BothDatabases
+    void signingKeyStateEditedInTheDatabaseIsRefused(TestDatabase db) {
+        try (Store store = Store.open(db.freshConfig(tmp))) {
+            KeyMaterialStore keys = keys(store);
+            SigningKey a = SigningKey.generate(SigningAlgorithm.ES256, KeyId.of("a"), T0);
+            keys.updateRing("r", r -> KeyRing.of(List.of(a)));
+            sql(store, "UPDATE signing_keys SET algorithm = 'RS256' WHERE kid = 'a'");
+            assertTrue(keys.loadRing("r").keys().isEmpty());
+        }
+    }
+
+    @BothDatabases
+    void rowMacsSurviveMasterKeyRotation(TestDatabase db) {
+        try (Store store = Store.open(db.freshConfig(tmp))) {
+            KeyMaterialStore keys = keys(store);
+            keys.updateRing("tokens", r -> rotation().advance(r, T0));
+            keys.rotateMasterKey();
+            assertEquals(1, keys(store).loadRing("tokens").keys().size());
+        }
+    }
+
+    private static List<KeyId> keyIds(KeyRing ring) {
+        return ring.keys().stream().map(SigningKey::keyId).toList();
+    }
+
+    private static String storedMac(Store store, String kid) {
+        return store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT row_mac FROM signing_keys WHERE kid = ?")) {
+                ps.setString(1, kid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1); // a valid MAC, but of another row: replaying it must not help
+                }
+            }
+        });
+    }
+
+    private static void sql(Store store, String sql, Object... args) {
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @BothDatabases

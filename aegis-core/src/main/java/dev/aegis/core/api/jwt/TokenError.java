@@ -35,5 +35,10 @@ public enum TokenError {
     /** {@code aud} does not contain the expected audience (RFC 7519 §4.1.3, RFC 8725 §3.9). */
     WRONG_AUDIENCE,
     /** {@code typ} differs from the expected type (RFC 7515 §4.1.9, explicit typing RFC 8725 §3.11). */
-    WRONG_TYPE
+    WRONG_TYPE,
+    /**
+     * Valid as a JWT, but its {@code jti} was revoked (RFC 7009) and the revocation reached this verifier through
+     * the event stream; set by the verifiers that follow the stream, never by {@code JwtVerifier} itself.
+     */
+    REVOKED
 }

@@ -14,6 +14,10 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  * 32-byte hash). Verification reads the parameters from the stored string and returns a rehash when they are
  * weaker than this hasher's ({@link Argon2Parameters#weakerThan}).
  *
+ * <p>Stored parameters are not trusted blindly: a hash whose memory or iterations exceed {@value #CEILING_FACTOR}
+ * times this hasher's is a mismatch, never computed, so a tampered row cannot make one login cost gigabytes or
+ * minutes (a denial of service through the database).
+ *
  * <p>Argon2id costs tens of milliseconds by design: use it for passwords only. Server-generated secrets (API
  * keys, client secrets) use {@code HmacFingerprint}.
  *
@@ -22,6 +26,8 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  */
 public final class PasswordHasher {
 
+    /** How far above this hasher's own cost a stored hash may be (an operator may have lowered the cost). */
+    static final int CEILING_FACTOR = 4;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
@@ -68,6 +74,9 @@ public final class PasswordHasher {
         } catch (IllegalArgumentException e) {
             return new PasswordCheck.Mismatch();
         }
+        if (aboveCeiling(storedParameters)) {
+            return new PasswordCheck.Mismatch();
+        }
         byte[] expected = stored.hash();
         byte[] actual = derive(password, storedParameters, stored.salt(), expected.length);
         boolean match = ConstantTime.equals(expected, actual);
@@ -78,6 +87,11 @@ public final class PasswordHasher {
         Optional<String> rehash = storedParameters.weakerThan(parameters) ? Optional.of(hash(password))
                 : Optional.empty();
         return new PasswordCheck.Match(rehash);
+    }
+
+    private boolean aboveCeiling(Argon2Parameters stored) {
+        return (long) stored.memoryKiB() > (long) CEILING_FACTOR * parameters.memoryKiB()
+                || stored.iterations() > CEILING_FACTOR * parameters.iterations();
     }
 
     private static byte[] derive(char[] password, Argon2Parameters p, byte[] salt, int length) {

@@ -65,6 +65,21 @@ class PasswordHasherTest {
         assertEquals(new PasswordCheck.Match(Optional.empty()), hasher.verify("pw".toCharArray(), strong));
     }
 
+    /** A row edited to demand far more memory or time than configured must not be computed (DoS via the database). */
+    @Test
+    void storedHashCostingMoreThanFourTimesTheConfiguredCostIsNeverComputed() {
+        char[] pw = "pw".toCharArray();
+        String atCeiling = new PasswordHasher(new Argon2Parameters(64 * 4, 4, 1)).hash(pw);
+        assertInstanceOf(PasswordCheck.Match.class, hasher.verify(pw, atCeiling));
+        String tooMuchMemory = new PasswordHasher(new Argon2Parameters(64 * 4 + 8, 1, 1)).hash(pw);
+        assertInstanceOf(PasswordCheck.Mismatch.class, hasher.verify(pw, tooMuchMemory));
+        String tooManyIterations = new PasswordHasher(new Argon2Parameters(64, 5, 1)).hash(pw);
+        assertInstanceOf(PasswordCheck.Mismatch.class, hasher.verify(pw, tooManyIterations));
+        // A 4 GiB demand within the format's own bounds is refused before any memory is allocated.
+        String huge = atCeiling.replace("m=256,t=4", "m=4194304,t=4");
+        assertInstanceOf(PasswordCheck.Mismatch.class, hasher.verify(pw, huge));
+    }
+
     @Test
     void wrongPasswordNeverYieldsARehash() {
         String old = hasher.hash("pw".toCharArray());
