@@ -6,7 +6,8 @@
 # one at a time, never both under load at once:
 #   Keycloak RS256 (its default), Keycloak ES256 (realm defaultSignatureAlgorithm),
 #   Aegis ES256 (its default), Aegis RS256 (keys.algorithm).
-# The markdown report goes to stdout and to bench/token-endpoint/results/<stamp>/report.md.
+# Each server JVM's first measurement gets twice the warm-up (JIT); Keycloak's ES256 run follows its RS256
+# run in the same, already warm JVM. The markdown report goes to stdout and to bench/token-endpoint/results/<stamp>/report.md.
 #
 # usage: bench/token-endpoint/run.sh [--only keycloak|aegis] [--clients N] [--connections N]
 #                                    [--threads N] [--warmup SECONDS] [--duration SECONDS]
@@ -26,7 +27,7 @@ THREADS=2
 WARMUP=20
 DURATION=30
 HEAP=${BENCH_HEAP:-"-Xms1g -Xmx2g"}
-COMMAND="bench/token-endpoint/run.sh $*"
+COMMAND="bench/token-endpoint/run.sh${*:+ $*}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -78,10 +79,13 @@ fi
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-random_hex() { python3 -c 'import secrets; print(secrets.token_hex(24))'; }
+random_hex() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }  # no process start per client: setup stays quick
 basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }
 
 # ---- processes we start: each in its own session; stopped by its process group on exit ----
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$HERE/results/$STAMP"
+mkdir -p "$OUT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/aegis-idbench.XXXXXX")
 SERVER_PID=""
 stop_server() {
@@ -97,6 +101,9 @@ stop_server() {
 cleanup() {
   status=$?
   stop_server
+  for f in "$WORK"/*.log; do  # keep the server logs next to the results, without the bootstrap credential
+    [ -f "$f" ] && sed 's/aegis_bootstrap_[A-Za-z0-9_-]*/aegis_bootstrap_<redacted>/g' "$f" >"$OUT/$(basename "$f")"
+  done
   rm -rf "$WORK"
   [ -z "${KC_HOME:-}" ] || rm -rf "$KC_HOME/data"
   exit $status
@@ -116,19 +123,17 @@ wait_for() { # url seconds logfile: until the URL answers 2xx
   show_log_tail "$3"; die "$1 did not answer within $2 s"
 }
 
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-OUT="$HERE/results/$STAMP"
-mkdir -p "$OUT"
 
 # ---- the load: warm-up, then the measured run; one record per server and algorithm ----
-drive() { # server alg url path credentials-file sample-token-response
-  local server=$1 alg=$2 url=$3 path=$4 creds=$5 sample=$6 info
+drive() { # server alg url path credentials-file sample-token-response warm-up-seconds
+  local server=$1 alg=$2 url=$3 path=$4 creds=$5 sample=$6 warmup=$7 info
+  local warm="$OUT/wrk-warmup-$server-$alg.txt"
   info=$(py token-info "$sample")
   [ "${info%% *}" = "$alg" ] || die "$server signed with ${info%% *}, expected $alg"
-  log "$server $alg: warm-up ${WARMUP}s"
+  log "$server $alg: warm-up ${warmup}s"
   BENCH_CREDENTIALS=$creds BENCH_PATH=$path \
-    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" --timeout 10s -s "$HERE/rotate.lua" "$url" >"$WORK/warmup.txt" 2>&1 \
-    || { cat "$WORK/warmup.txt" >&2; die "wrk warm-up failed"; }
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${warmup}s" --timeout 10s -s "$HERE/rotate.lua" "$url" >"$warm" 2>&1 \
+    || { cat "$warm" >&2; die "wrk warm-up failed"; }
   log "$server $alg: measuring ${DURATION}s"
   py cpu "$SERVER_PID" >"$WORK/cpu-before"
   BENCH_CREDENTIALS=$creds BENCH_PATH=$path \
@@ -136,7 +141,7 @@ drive() { # server alg url path credentials-file sample-token-response
     >"$OUT/wrk-$server-$alg.txt" 2>&1 || { cat "$OUT/wrk-$server-$alg.txt" >&2; die "wrk failed"; }
   py cpu "$SERVER_PID" >"$WORK/cpu-after"
   py record "$OUT/run-$server-$alg.json" "$server" "$alg" "${info##* }" "$OUT/wrk-$server-$alg.txt" \
-    "$WORK/cpu-before" "$WORK/cpu-after" >&2
+    "$WORK/cpu-before" "$WORK/cpu-after" "$warm" >&2
 }
 
 sample_token() { # url path client secret out: one real token request, must be 200
@@ -203,12 +208,12 @@ run_keycloak() {
   local path=/realms/bench/protocol/openid-connect/token
 
   sample_token "$KC_URL" "$path" bench-1 "$KC_FIRST_SECRET" "$WORK/kc-token.json"
-  drive keycloak RS256 "$KC_URL" "$path" "$WORK/kc-credentials" "$WORK/kc-token.json"
+  drive keycloak RS256 "$KC_URL" "$path" "$WORK/kc-credentials" "$WORK/kc-token.json" $(( 2 * WARMUP ))
 
   log "switching realm 'bench' to ES256 (defaultSignatureAlgorithm)"
   kc_api PUT /realms/bench '{"defaultSignatureAlgorithm":"ES256"}'
   sample_token "$KC_URL" "$path" bench-1 "$KC_FIRST_SECRET" "$WORK/kc-token.json"
-  drive keycloak ES256 "$KC_URL" "$path" "$WORK/kc-credentials" "$WORK/kc-token.json"
+  drive keycloak ES256 "$KC_URL" "$path" "$WORK/kc-credentials" "$WORK/kc-token.json" "$WARMUP"
 
   log "stopping Keycloak"
   stop_server
@@ -243,12 +248,13 @@ run_aegis() { # alg
       --data "{\"client_id\":\"bench-$i\",\"grant_types\":[\"client_credentials\"],\"scopes\":[\"api:read\"]}" \
       "$url/admin/v1/clients")
     [ "$code" = 201 ] || { cat "$WORK/aegis.out" >&2; echo >&2; die "POST /admin/v1/clients answered $code"; }
-    secret=$(py field client_secret "$WORK/aegis.out")
+    secret=$(sed -n 's/.*"client_secret"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$WORK/aegis.out")
+    [ -n "$secret" ] || { cat "$WORK/aegis.out" >&2; die "no client_secret in the answer"; }
     basic "bench-$i" "$secret" >>"$WORK/aegis-credentials"; echo >>"$WORK/aegis-credentials"
     [ -n "$first_secret" ] || first_secret=$secret
   done
   sample_token "$url" /oauth2/token bench-1 "$first_secret" "$WORK/aegis-token.json"
-  drive aegis "$alg" "$url" /oauth2/token "$WORK/aegis-credentials" "$WORK/aegis-token.json"
+  drive aegis "$alg" "$url" /oauth2/token "$WORK/aegis-credentials" "$WORK/aegis-token.json" $(( 2 * WARMUP ))
   log "stopping Aegis ($alg)"
   stop_server
 }

@@ -4,7 +4,7 @@
   summarize.py field KEY [FILE]          print one top-level field of a JSON document (stdin if no FILE)
   summarize.py token-info FILE           print "<alg> <token length>" of the access_token in a token response
   summarize.py cpu SESSION_ID             print CPU ticks of the server's session, machine busy and total ticks
-  summarize.py record OUT SERVER ALG TOKEN_BYTES WRK_OUTPUT CPU_BEFORE CPU_AFTER
+  summarize.py record OUT SERVER ALG TOKEN_BYTES WRK_OUTPUT CPU_BEFORE CPU_AFTER WARMUP_OUTPUT
                                          turn wrk's BENCH_JSON line and two cpu snapshots into a run record
   summarize.py report RUN_DIR            print the markdown report of every run record in RUN_DIR
 """
@@ -53,14 +53,17 @@ def cpu(session_id):
     print(server, sum(ticks) - idle, sum(ticks))
 
 
-def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after):
-    stats = None
+def wrk_stats(wrk_output):
     with open(wrk_output) as lines:
         for line in lines:
             if line.startswith("BENCH_JSON "):
-                stats = json.loads(line[len("BENCH_JSON "):])
-    if stats is None:
-        sys.exit(f"wrk printed no BENCH_JSON line (see {wrk_output})")
+                return json.loads(line[len("BENCH_JSON "):])
+    sys.exit(f"wrk printed no BENCH_JSON line (see {wrk_output})")
+
+
+def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after, warmup_output):
+    stats = wrk_stats(wrk_output)
+    warm = wrk_stats(warmup_output)
     seconds = stats["duration_us"] / 1e6
     before = [int(t) for t in open(cpu_before).read().split()]
     after = [int(t) for t in open(cpu_after).read().split()]
@@ -76,6 +79,9 @@ def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after):
         "seconds": round(seconds, 2),
         "requests": stats["requests"],
         "ok_per_s": round(ok / seconds, 1),
+        "warmup_seconds": round(warm["duration_us"] / 1e6, 1),
+        "warmup_ok_per_s": round((warm["requests"] - warm["non200"]) / (warm["duration_us"] / 1e6), 1),
+        "warmup_non200": warm["non200"],
         "p50_ms": stats["p50_us"] / 1000,
         "p90_ms": stats["p90_us"] / 1000,
         "p99_ms": stats["p99_us"] / 1000,
@@ -100,7 +106,7 @@ def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after):
 
 
 def ratio(a, b):
-    return f"{a / b:.2f}×" if b else "—"
+    return f"{a / b:.3g}×" if b else "—"
 
 
 def report(run_dir):
@@ -119,15 +125,17 @@ def report(run_dir):
     out.append(f"- Aegis commit: {meta['commit']}")
     out.append(f"- load: {meta['wrk']}; {meta['connections']} connections, {meta['threads']} wrk threads, "
                f"{meta['clients']} distinct clients round-robin, client_secret_basic, keep-alive; "
-               f"warm-up {meta['warmup']} s then {meta['duration']} s measured, one server at a time")
+               f"warm-up {meta['warmup']} s ({2 * meta['warmup']} s for a JVM's first measurement) then "
+               f"{meta['duration']} s measured, one server at a time")
     out.append(f"- command: `{meta['command']}`")
     out.append("")
-    out.append("| server | signing alg | token bytes | tokens/s (200 only) | p50 ms | p90 ms | p99 ms | max ms "
+    out.append("| server | signing alg | token bytes | warm-up s: tokens/s | tokens/s (200 only) | p50 ms | p90 ms | p99 ms | max ms "
                "| non-200 | socket errors | server CPU cores | other CPU (wrk + rest) | tokens per server CPU-s |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs.values():
         bad = f"{run['non200']}" + (f" (last {run['last_bad_status']})" if run["non200"] else "")
-        out.append(f"| {run['server']} | {run['alg']} | {run['token_bytes']} | {run['ok_per_s']:.0f} "
+        out.append(f"| {run['server']} | {run['alg']} | {run['token_bytes']} "
+                   f"| {run['warmup_seconds']:.0f} s: {run['warmup_ok_per_s']:.0f} | {run['ok_per_s']:.0f} "
                    f"| {run['p50_ms']:.2f} | {run['p90_ms']:.2f} | {run['p99_ms']:.2f} | {run['max_ms']:.1f} "
                    f"| {bad} | {run['socket_errors']} | {run['server_cores']:.2f} | {run['other_cores']:.2f} "
                    f"| {run['ok_per_server_cpu_s']:.0f} |")
@@ -170,7 +178,7 @@ def main(argv):
         token_info(*args)
     elif command == "cpu" and len(args) == 1:
         cpu(*args)
-    elif command == "record" and len(args) == 7:
+    elif command == "record" and len(args) == 8:
         record(*args)
     elif command == "report" and len(args) == 1:
         report(*args)
