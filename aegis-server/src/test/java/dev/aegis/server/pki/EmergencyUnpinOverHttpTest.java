@@ -30,8 +30,10 @@ class EmergencyUnpinOverHttpTest {
     @TempDir
     Path dir;
 
-    private static String adminToken(KeyRing ring, String name, String scope) {
-        return new JwtSigner(() -> ring).sign(JwtClaims.builder().subject(name).issuedAt(Instant.now())
+    /** An access token as the identity provider issues it for the control plane (iss = aud = the issuer). */
+    private static String adminToken(KeyRing ring, String issuer, String name, String scope) {
+        return new JwtSigner(() -> ring).sign(JwtClaims.builder().issuer(issuer).audience(issuer).subject(name)
+                .jwtId(java.util.UUID.randomUUID().toString()).issuedAt(Instant.now())
                 .expiresAt(Instant.now().plusSeconds(300)).claim("scope", scope).build(), "at+jwt");
     }
 
@@ -43,9 +45,9 @@ class EmergencyUnpinOverHttpTest {
                 tokens = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
                         .loadRing(KeyMaterialStore.TOKENS_RING);
             }
-            String alice = adminToken(tokens, "alice", "openid aegis:admin");
-            String bob = adminToken(tokens, "bob", "aegis:admin");
-            String mallory = adminToken(tokens, "mallory", "openid profile");
+            String alice = adminToken(tokens, aegis.server.baseUrl(), "alice", "openid aegis:admin");
+            String bob = adminToken(tokens, aegis.server.baseUrl(), "bob", "aegis:admin");
+            String mallory = adminToken(tokens, aegis.server.baseUrl(), "mallory", "openid profile");
 
             assertEquals(401, aegis.post("/admin/v1/pins/unpin", "{\"scope\":\"spiffe://test.aegis\",\"reason\":\"x\"}", mallory)
                     .statusCode(), "a token without aegis:admin is not an admin credential");

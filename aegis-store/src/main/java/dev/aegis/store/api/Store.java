@@ -74,6 +74,9 @@ public final class Store implements AutoCloseable {
                     .resourceProvider(new MigrationScripts())
                     .javaMigrationClassProvider(List::of) // no Java migrations: do not scan for them
                     .validateMigrationNaming(true)
+                    // Each module owns a version range (identity V10-V19, pki V20-V29, ...), so a database may
+                    // have V50 before a later release adds V11: apply such a script instead of refusing to start.
+                    .outOfOrder(true)
                     .cleanDisabled(true) // "clean" drops every table: never from a security product
                     .loggers("slf4j")
                     .load();
