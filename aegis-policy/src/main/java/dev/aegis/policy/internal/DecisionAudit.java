@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at a time; beyond that the caller writes it itself, which is the backpressure). Thread-safe.
  */
 public final class DecisionAudit {
-    static final int MAX_EXPLAIN_CHARS = 4000;
+    /** Audit detail values are limited to 1024 characters (AuditEvent); the explanation is cut to fit. */
+    static final int MAX_EXPLAIN_CHARS = 1000;
     static final int MAX_PENDING_DENIALS = 10_000;
     private final java.util.concurrent.Semaphore pendingDenials = new java.util.concurrent.Semaphore(MAX_PENDING_DENIALS);
     private final AuditLog audit;

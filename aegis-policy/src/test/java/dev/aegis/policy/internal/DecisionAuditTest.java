@@ -39,6 +39,24 @@ class DecisionAuditTest {
     }
 
     @Test
+    void aLongExplanationIsCutToFitAnAuditDetail() throws Exception {
+        try (Store store = Store.open(PostgresTestServer.freshEmbedded(dir))) {
+            KeyMaterialStore keys = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC());
+            try (AuditLog log = AuditLog.start(AuditSettings.defaults(), store, keys, List.of(), Clock.systemUTC())) {
+                Trace trace = Trace.root("doc:1#viewer@user:u");
+                for (int i = 0; i < 200; i++) {
+                    Trace.child(trace, "folder:f" + i + "#viewer");
+                }
+                Tuple key = TupleKeys.parse("doc:1", "viewer", "user:u", null, null);
+                // a denial (written by a virtual thread) and a sampled allow (synchronous) with the same long trace
+                new DecisionAudit(log, 1.0).record("tester", "127.0.0.1", "s", "m", key, true, 1, trace);
+                new DecisionAudit(log, 1.0).record("tester", "127.0.0.1", "s", "m", key, false, 1, trace);
+                assertTrue(log.stats().recorded() >= 1);
+            }
+        }
+    }
+
+    @Test
     void withoutAnAuditLogNothingIsRecorded() {
         DecisionAudit audit = new DecisionAudit(null, 1.0);
         assertFalse(audit.wants(false));
