@@ -6,8 +6,8 @@
 # one at a time, never both under load at once:
 #   Keycloak RS256 (its default), Keycloak ES256 (realm defaultSignatureAlgorithm),
 #   Aegis ES256 (its default), Aegis RS256 (keys.algorithm).
-# Each server JVM's first measurement gets twice the warm-up (JIT); Keycloak's ES256 run follows its RS256
-# run in the same, already warm JVM. The markdown report goes to stdout and to bench/token-endpoint/results/<stamp>/report.md.
+# Every measurement follows a warm-up of 10 s rounds: at least --warmup seconds, then until two rounds agree
+# within 10 % (at most 90 s), so a slower-to-warm JVM is not measured cold. The markdown report goes to stdout and to bench/token-endpoint/results/<stamp>/report.md.
 #
 # usage: bench/token-endpoint/run.sh [--only keycloak|aegis] [--clients N] [--connections N]
 #                                    [--threads N] [--warmup SECONDS] [--duration SECONDS]
@@ -25,6 +25,7 @@ CLIENTS=256
 CONNECTIONS=64
 THREADS=2
 WARMUP=20
+MAX_WARMUP=90
 DURATION=30
 HEAP=${BENCH_HEAP:-"-Xms1g -Xmx2g"}
 COMMAND="bench/token-endpoint/run.sh${*:+ $*}"
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -130,10 +131,22 @@ drive() { # server alg url path credentials-file sample-token-response warm-up-s
   local warm="$OUT/wrk-warmup-$server-$alg.txt"
   info=$(py token-info "$sample")
   [ "${info%% *}" = "$alg" ] || die "$server signed with ${info%% *}, expected $alg"
-  log "$server $alg: warm-up ${warmup}s"
-  BENCH_CREDENTIALS=$creds BENCH_PATH=$path \
-    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${warmup}s" --timeout 10s -s "$HERE/rotate.lua" "$url" >"$warm" 2>&1 \
-    || { cat "$warm" >&2; die "wrk warm-up failed"; }
+  # warm up in 10 s rounds: at least $warmup s, then until two rounds agree within 10 % (the JIT has settled),
+  # at most $MAX_WARMUP s
+  local spent=0 previous=0 rate
+  : >"$warm"
+  log "$server $alg: warm-up (at least ${warmup}s, until the throughput is steady)"
+  while :; do
+    BENCH_CREDENTIALS=$creds BENCH_PATH=$path \
+      wrk -t "$THREADS" -c "$CONNECTIONS" -d 10s --timeout 10s -s "$HERE/rotate.lua" "$url" >"$WORK/round.txt" 2>&1 \
+      || { cat "$WORK/round.txt" >&2; die "wrk warm-up failed"; }
+    cat "$WORK/round.txt" >>"$warm"
+    spent=$(( spent + 10 ))
+    rate=$(py rate "$WORK/round.txt")
+    if [ "$spent" -ge "$warmup" ] && py steady "$previous" "$rate"; then break; fi
+    [ "$spent" -lt "$MAX_WARMUP" ] || { log "$server $alg: still not steady after ${spent}s; measuring anyway"; break; }
+    previous=$rate
+  done
   log "$server $alg: measuring ${DURATION}s"
   py cpu "$SERVER_PID" >"$WORK/cpu-before"
   BENCH_CREDENTIALS=$creds BENCH_PATH=$path \
@@ -208,7 +221,7 @@ run_keycloak() {
   local path=/realms/bench/protocol/openid-connect/token
 
   sample_token "$KC_URL" "$path" bench-1 "$KC_FIRST_SECRET" "$WORK/kc-token.json"
-  drive keycloak RS256 "$KC_URL" "$path" "$WORK/kc-credentials" "$WORK/kc-token.json" $(( 2 * WARMUP ))
+  drive keycloak RS256 "$KC_URL" "$path" "$WORK/kc-credentials" "$WORK/kc-token.json" "$WARMUP"
 
   log "switching realm 'bench' to ES256 (defaultSignatureAlgorithm)"
   kc_api PUT /realms/bench '{"defaultSignatureAlgorithm":"ES256"}'
@@ -254,7 +267,7 @@ run_aegis() { # alg
     [ -n "$first_secret" ] || first_secret=$secret
   done
   sample_token "$url" /oauth2/token bench-1 "$first_secret" "$WORK/aegis-token.json"
-  drive aegis "$alg" "$url" /oauth2/token "$WORK/aegis-credentials" "$WORK/aegis-token.json" $(( 2 * WARMUP ))
+  drive aegis "$alg" "$url" /oauth2/token "$WORK/aegis-credentials" "$WORK/aegis-token.json" "$WARMUP"
   log "stopping Aegis ($alg)"
   stop_server
 }
@@ -268,7 +281,7 @@ cat >"$OUT/meta.json" <<EOF
  "jdk": "$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)", "heap": "$HEAP",
  "commit": "$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench/token-endpoint' 2>/dev/null || echo ' (with local changes)')",
  "wrk": "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)", "connections": $CONNECTIONS, "threads": $THREADS,
- "clients": $CLIENTS, "warmup": $WARMUP, "duration": $DURATION, "command": "$COMMAND",
+ "clients": $CLIENTS, "warmup": $WARMUP, "max_warmup": $MAX_WARMUP, "duration": $DURATION, "command": "$COMMAND",
  "aegis_default_alg": "ES256", "keycloak_default_alg": "RS256"}
 EOF
 log "results go to ${OUT#"$ROOT"/}"

@@ -3,6 +3,8 @@
 
   summarize.py field KEY [FILE]          print one top-level field of a JSON document (stdin if no FILE)
   summarize.py token-info FILE           print "<alg> <token length>" of the access_token in a token response
+  summarize.py rate WRK_OUTPUT            print the 200 answers per second of the last wrk round in a file
+  summarize.py steady PREVIOUS CURRENT   exit 0 when two warm-up rates agree within 10 %
   summarize.py cpu SESSION_ID             print CPU ticks of the server's session, machine busy and total ticks
   summarize.py record OUT SERVER ALG TOKEN_BYTES WRK_OUTPUT CPU_BEFORE CPU_AFTER WARMUP_OUTPUT
                                          turn wrk's BENCH_JSON line and two cpu snapshots into a run record
@@ -53,17 +55,36 @@ def cpu(session_id):
     print(server, sum(ticks) - idle, sum(ticks))
 
 
-def wrk_stats(wrk_output):
+def wrk_rounds(wrk_output):
+    """Every BENCH_JSON line of a wrk output (several when warm-up rounds were appended to one file)."""
     with open(wrk_output) as lines:
-        for line in lines:
-            if line.startswith("BENCH_JSON "):
-                return json.loads(line[len("BENCH_JSON "):])
-    sys.exit(f"wrk printed no BENCH_JSON line (see {wrk_output})")
+        rounds = [json.loads(line[len("BENCH_JSON "):]) for line in lines if line.startswith("BENCH_JSON ")]
+    if not rounds:
+        sys.exit(f"wrk printed no BENCH_JSON line (see {wrk_output})")
+    return rounds
+
+
+def wrk_stats(wrk_output):
+    return wrk_rounds(wrk_output)[-1]
+
+
+def ok_rate(stats):
+    return (stats["requests"] - stats["non200"]) / (stats["duration_us"] / 1e6)
+
+
+def rate(wrk_output):
+    print(int(ok_rate(wrk_stats(wrk_output))))
+
+
+def steady(previous, current):
+    """Exit 0 when two warm-up rounds agree within 10 %."""
+    previous, current = float(previous), float(current)
+    sys.exit(0 if previous > 0 and abs(current - previous) <= 0.1 * max(current, previous) else 1)
 
 
 def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after, warmup_output):
     stats = wrk_stats(wrk_output)
-    warm = wrk_stats(warmup_output)
+    warm_rounds = wrk_rounds(warmup_output)
     seconds = stats["duration_us"] / 1e6
     before = [int(t) for t in open(cpu_before).read().split()]
     after = [int(t) for t in open(cpu_after).read().split()]
@@ -79,9 +100,9 @@ def record(out, server, alg, token_bytes, wrk_output, cpu_before, cpu_after, war
         "seconds": round(seconds, 2),
         "requests": stats["requests"],
         "ok_per_s": round(ok / seconds, 1),
-        "warmup_seconds": round(warm["duration_us"] / 1e6, 1),
-        "warmup_ok_per_s": round((warm["requests"] - warm["non200"]) / (warm["duration_us"] / 1e6), 1),
-        "warmup_non200": warm["non200"],
+        "warmup_seconds": round(sum(r["duration_us"] for r in warm_rounds) / 1e6, 1),
+        "warmup_rounds_ok_per_s": [round(ok_rate(r)) for r in warm_rounds],
+        "warmup_non200": sum(r["non200"] for r in warm_rounds),
         "p50_ms": stats["p50_us"] / 1000,
         "p90_ms": stats["p90_us"] / 1000,
         "p99_ms": stats["p99_us"] / 1000,
@@ -125,17 +146,17 @@ def report(run_dir):
     out.append(f"- Aegis commit: {meta['commit']}")
     out.append(f"- load: {meta['wrk']}; {meta['connections']} connections, {meta['threads']} wrk threads, "
                f"{meta['clients']} distinct clients round-robin, client_secret_basic, keep-alive; "
-               f"warm-up {meta['warmup']} s ({2 * meta['warmup']} s for a JVM's first measurement) then "
-               f"{meta['duration']} s measured, one server at a time")
+               f"warm-up in 10 s rounds, at least {meta['warmup']} s, then until two rounds agree within 10 % "
+               f"(at most {meta['max_warmup']} s), then {meta['duration']} s measured; one server at a time")
     out.append(f"- command: `{meta['command']}`")
     out.append("")
-    out.append("| server | signing alg | token bytes | warm-up s: tokens/s | tokens/s (200 only) | p50 ms | p90 ms | p99 ms | max ms "
+    out.append("| server | signing alg | token bytes | warm-up: tokens/s of each 10 s round | tokens/s (200 only) | p50 ms | p90 ms | p99 ms | max ms "
                "| non-200 | socket errors | server CPU cores | other CPU (wrk + rest) | tokens per server CPU-s |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs.values():
         bad = f"{run['non200']}" + (f" (last {run['last_bad_status']})" if run["non200"] else "")
         out.append(f"| {run['server']} | {run['alg']} | {run['token_bytes']} "
-                   f"| {run['warmup_seconds']:.0f} s: {run['warmup_ok_per_s']:.0f} | {run['ok_per_s']:.0f} "
+                   f"| {', '.join(str(r) for r in run['warmup_rounds_ok_per_s'])} | {run['ok_per_s']:.0f} "
                    f"| {run['p50_ms']:.2f} | {run['p90_ms']:.2f} | {run['p99_ms']:.2f} | {run['max_ms']:.1f} "
                    f"| {bad} | {run['socket_errors']} | {run['server_cores']:.2f} | {run['other_cores']:.2f} "
                    f"| {run['ok_per_server_cpu_s']:.0f} |")
@@ -176,6 +197,10 @@ def main(argv):
         field(*args)
     elif command == "token-info" and len(args) == 1:
         token_info(*args)
+    elif command == "rate" and len(args) == 1:
+        rate(*args)
+    elif command == "steady" and len(args) == 2:
+        steady(*args)
     elif command == "cpu" and len(args) == 1:
         cpu(*args)
     elif command == "record" and len(args) == 8:
