@@ -20,6 +20,7 @@ module dev.aegis.sdk {
     exports dev.aegis.sdk.api.token;
     exports dev.aegis.sdk.api.audit;
     exports dev.aegis.sdk.api.guard;
+    exports dev.aegis.sdk.api.secrets;
     // Certificate/JSON conversions shared with the CA so both ends encode SVIDs identically.
     exports dev.aegis.sdk.internal to dev.aegis.pki, dev.aegis.server;
 }
