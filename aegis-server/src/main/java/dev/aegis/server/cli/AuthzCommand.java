@@ -38,7 +38,7 @@ public final class AuthzCommand {
         String url;
 
         @Option(names = "--token-file", description = "file holding the admin credential or an aegis:authz token "
-                + "(default: $AEGIS_TOKEN)")
+                + "(default: $AEGIS_TOKEN, else $AEGIS_ADMIN_TOKEN)")
         Path tokenFile;
 
         @Option(names = "--store", description = "store id (default: $AEGIS_STORE)")
@@ -60,7 +60,11 @@ public final class AuthzCommand {
         private String token() throws IOException {
             String t = tokenFile != null ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip() : System.getenv("AEGIS_TOKEN");
             if (t == null || t.isBlank()) {
-                throw new IllegalStateException("no credential: set AEGIS_TOKEN or pass --token-file");
+                // The other admin commands read AEGIS_ADMIN_TOKEN; one variable set for all of them is enough.
+                t = System.getenv("AEGIS_ADMIN_TOKEN");
+            }
+            if (t == null || t.isBlank()) {
+                throw new IllegalStateException("no credential: set AEGIS_TOKEN (or AEGIS_ADMIN_TOKEN) or pass --token-file");
             }
             return t;
         }
