@@ -19,7 +19,7 @@ CONNS=${CONNS:-1000}
 INGEST_SECONDS=${INGEST_SECONDS:-30}
 JVM_FLAGS=${JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseG1GC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 OUT=${OUT:-"$HERE/results/$(date +%Y%m%d-%H%M%S)"}
-WORK="$OUT/work"
+WORK="$OUT/scratch"
 UPSTREAM=18090; HAPROXY=18092; GATEWAY=18093; CONTROL=18094; JWKS=18095
 rm -rf "$WORK/data"; mkdir -p "$WORK" # a fresh installation: its bootstrap credential is printed once
 
