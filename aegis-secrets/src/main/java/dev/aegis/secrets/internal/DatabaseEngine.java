@@ -41,6 +41,7 @@ final class DatabaseEngine implements MountedEngine {
     private final LeaseStore leases;
     private final Clock clock;
     private final Duration maxTtl;
+    private final DatabaseRootRotation rotation;
 
     DatabaseEngine(Store store, Barrier barrier, LeaseStore leases, Clock clock, Duration maxTtl) {
         this.store = store;
@@ -48,6 +49,7 @@ final class DatabaseEngine implements MountedEngine {
         this.leases = leases;
         this.clock = clock;
         this.maxTtl = maxTtl;
+        this.rotation = new DatabaseRootRotation(store, barrier, clock);
     }
 
     @Override
@@ -223,97 +225,15 @@ final class DatabaseEngine implements MountedEngine {
      * sealed configuration in the same locked transaction.
      */
     private Reply rotateRoot(Mount mount, String name) {
-        if (!rotateLocked(mount.uuid(), name, null)) {
+        if (!rotation.rotate(mount.uuid(), name, null)) {
             throw VaultError.badRequest("database connection \"" + name + "\" is not configured");
         }
         return Reply.noContent();
     }
 
-    /**
-     * Scheduled rotation: rotates every connection whose {@code rotation_period} has passed since its last
-     * change. Called by the reaper; the connection row lock and the re-check make it safe on several nodes.
-     *
-     * @return how many were rotated
-     */
+    /** Scheduled root rotation, delegated (see {@link DatabaseRootRotation#rotateDue}). */
     int rotateDue() {
-        record Due(String mount, String name) {
-        }
-        List<Due> all = store.inTransaction(c -> {
-            List<Due> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT mount_uuid, name FROM secrets_db_connections");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Due(rs.getString(1), rs.getString(2)));
-                }
-            }
-            return out;
-        });
-        int rotated = 0;
-        for (Due d : all) {
-            try {
-                rotated += rotateLocked(d.mount(), d.name(), clock.instant()) ? 1 : 0;
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(DatabaseEngine.class).atWarn().addKeyValue("connection", d.name())
-                        .addKeyValue("error", e.getClass().getSimpleName()).log("scheduled root rotation failed; will retry");
-            }
-        }
-        return rotated;
-    }
-
-    /** @param dueAt {@code null}: rotate now; else only if {@code rotation_period} has passed by then */
-    private boolean rotateLocked(String mountUuid, String name, Instant dueAt) {
-        Mount m = new Mount("", "secret", "database", "", mountUuid, "", VaultJson.object(), null);
-        return store.inTransaction(c -> {
-            byte[] envelope;
-            Instant updated;
-            try (PreparedStatement ps = c.prepareStatement("SELECT config, updated_at FROM secrets_db_connections"
-                    + " WHERE mount_uuid = ? AND name = ? FOR UPDATE")) {
-                ps.setString(1, mountUuid);
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    envelope = rs.getBytes(1);
-                    updated = SqlValues.instant(rs, 2);
-                }
-            }
-            ObjectNode cfg;
-            byte[] plain = barrier.decrypt(envelope, aad(m, name));
-            try {
-                cfg = (ObjectNode) VaultJson.MAPPER.readTree(plain);
-            } catch (IOException e) {
-                throw new IllegalStateException("stored database connection is malformed", e);
-            } finally {
-                java.util.Arrays.fill(plain, (byte) 0);
-            }
-            long period = cfg.path("rotation_period").asLong(0);
-            if (dueAt != null && (period <= 0 || updated.plusSeconds(period).isAfter(dueAt))) {
-                return false;
-            }
-            String user = cfg.path("username").asText();
-            if (!isSafeName(user)) {
-                throw VaultError.badRequest("the connection's username cannot be rotated safely");
-            }
-            String password = "A1a-" + SecureIds.token(24).replace('-', 'x').replace('_', 'y');
-            try (Connection target = connect(cfg); Statement s = target.createStatement()) {
-                s.execute("ALTER ROLE \"" + user + "\" WITH PASSWORD '" + password + "'");
-            } catch (SQLException e) {
-                throw VaultError.badRequest("error rotating the root credential (SQLState " + e.getSQLState() + ")");
-            }
-            cfg.put("password", password);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE secrets_db_connections SET config = ?, updated_at = ?"
-                    + " WHERE mount_uuid = ? AND name = ?")) {
-                ps.setBytes(1, barrier.encrypt(VaultJson.write(cfg).getBytes(StandardCharsets.UTF_8), aad(m, name)));
-                SqlValues.bind(ps, 2, clock.instant());
-                ps.setString(3, mountUuid);
-                ps.setString(4, name);
-                ps.executeUpdate();
-            }
-            org.slf4j.LoggerFactory.getLogger(DatabaseEngine.class).atInfo().addKeyValue("connection", name)
-                    .log("database root credential rotated");
-            return true;
-        });
+        return rotation.rotateDue();
     }
 
     /** The lease revoker: drops the user (idempotent). */
@@ -343,7 +263,7 @@ final class DatabaseEngine implements MountedEngine {
         }
     }
 
-    private static boolean isSafeName(String user) {
+    static boolean isSafeName(String user) {
         if (user.isEmpty() || user.length() > 63) {
             return false;
         }
@@ -456,7 +376,7 @@ final class DatabaseEngine implements MountedEngine {
         }
     }
 
-    private static byte[] aad(Mount mount, String name) {
+    static byte[] aad(Mount mount, String name) {
         return ("aegis/secrets/db-connection/v1/" + mount.uuid() + "/" + name).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,13 @@
 package dev.aegis.server.http;
 
+import static dev.aegis.server.http.PkiHttp.auditDown;
+import static dev.aegis.server.http.PkiHttp.body;
+import static dev.aegis.server.http.PkiHttp.duration;
+import static dev.aegis.server.http.PkiHttp.json;
+import static dev.aegis.server.http.PkiHttp.peerChain;
+import static dev.aegis.server.http.PkiHttp.problem;
+import static dev.aegis.server.http.PkiHttp.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,10 +32,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +53,7 @@ import java.util.Optional;
  */
 public final class PkiApi {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = PkiHttp.JSON;
     private static final int MAX_LIST = 1000;
 
     private final PkiRuntime runtime;
@@ -361,91 +367,6 @@ public final class PkiApi {
         ArrayNode ids = out.putArray("spiffeIds");
         list.spiffeIds().stream().map(SpiffeId::toString).sorted().forEach(ids::add);
         json(response, Status.OK_200, out);
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------
-
-    static X509Certificate[] peerChain(ServerRequest request) {
-        Optional<Certificate[]> certs = request.remotePeer().tlsCertificates();
-        if (certs.isEmpty()) {
-            return new X509Certificate[0];
-        }
-        Certificate[] raw = certs.get();
-        X509Certificate[] out = new X509Certificate[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            out[i] = (X509Certificate) raw[i];
-        }
-        return out;
-    }
-
-    static JsonNode body(ServerRequest request, ServerResponse response) {
-        try {
-            JsonNode node = JSON.readTree(request.content().as(String.class));
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("not an object");
-            }
-            return node;
-        } catch (Exception e) {
-            problem(response, IssuanceError.INVALID_REQUEST, "The request body must be a JSON object.");
-            return null;
-        }
-    }
-
-    static String text(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || !n.isTextual()) {
-            throw new IllegalArgumentException(field + " is required");
-        }
-        return n.asText();
-    }
-
-    static Duration duration(JsonNode body, String field, Duration fallback) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return fallback;
-        }
-        if (n.isNumber()) {
-            return Duration.ofSeconds(n.asLong());
-        }
-        String s = n.asText().strip();
-        try {
-            if (s.length() > 1 && Character.isDigit(s.charAt(0))) {
-                long v = Long.parseLong(s.substring(0, s.length() - 1));
-                switch (s.charAt(s.length() - 1)) {
-                    case 's': return Duration.ofSeconds(v);
-                    case 'm': return Duration.ofMinutes(v);
-                    case 'h': return Duration.ofHours(v);
-                    case 'd': return Duration.ofDays(v);
-                    default: break;
-                }
-            }
-            return Duration.parse(s);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " must be a duration such as 30m, 1h or PT1H");
-        }
-    }
-
-    static void problem(ServerResponse response, IssuanceError error, String detail) {
-        ObjectNode body = JSON.createObjectNode();
-        Status status = Status.create(error.status());
-        body.put("type", "urn:aegis:pki:error:" + error.code());
-        body.put("title", status.reasonPhrase());
-        body.put("status", error.status());
-        body.put("detail", detail);
-        body.put("error", error.code());
-        response.status(status);
-        response.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        response.send(body.toString());
-    }
-
-    static void auditDown(ServerResponse response) {
-        Problem.send(response, Status.SERVICE_UNAVAILABLE_503, "The audit trail is unavailable; try again later.");
-    }
-
-    static void json(ServerResponse response, Status status, JsonNode body) {
-        response.status(status);
-        response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        response.send(body.toString());
     }
 
     private static ObjectNode workloadJson(Workload w) {

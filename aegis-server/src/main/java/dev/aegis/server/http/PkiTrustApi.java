@@ -56,11 +56,11 @@ final class PkiTrustApi {
     }
 
     private void documents(ServerRequest request, ServerResponse response) {
-        ObjectNode out = PkiApi.JSON.createObjectNode();
+        ObjectNode out = PkiHttp.JSON.createObjectNode();
         ArrayNode items = out.putArray("policies");
         runtime.pins().documents().forEach(items::add);
         response.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        PkiApi.json(response, Status.OK_200, out);
+        PkiHttp.json(response, Status.OK_200, out);
     }
 
     private void keys(ServerRequest request, ServerResponse response) {
@@ -72,7 +72,7 @@ final class PkiTrustApi {
         StringBuilder sb = new StringBuilder("{");
         boolean first = true;
         for (Map.Entry<TrustDomain, TrustBundle> e : runtime.federations().bundles().entrySet()) {
-            sb.append(first ? "" : ",").append(PkiApi.JSON.valueToTree(e.getKey().name()).toString()).append(':')
+            sb.append(first ? "" : ",").append(PkiHttp.JSON.valueToTree(e.getKey().name()).toString()).append(':')
                     .append(e.getValue().toJson());
             first = false;
         }
@@ -84,7 +84,7 @@ final class PkiTrustApi {
         if (admins.require(request, response, "/admin/v1/pins").isEmpty()) {
             return;
         }
-        ObjectNode out = PkiApi.JSON.createObjectNode();
+        ObjectNode out = PkiHttp.JSON.createObjectNode();
         ArrayNode items = out.putArray("policies");
         for (String jws : runtime.pins().documents()) {
             try {
@@ -93,61 +93,61 @@ final class PkiTrustApi {
                 // an expired or superseded document: not shown
             }
         }
-        PkiApi.json(response, Status.OK_200, out);
+        PkiHttp.json(response, Status.OK_200, out);
     }
 
     private void publishPins(ServerRequest request, ServerResponse response) {
         Optional<String> admin = admins.require(request, response, "/admin/v1/pins");
-        JsonNode body = admin.isEmpty() ? null : PkiApi.body(request, response);
+        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
         if (body == null) {
             return;
         }
         try {
-            PinPolicy p = runtime.pins().publish(SpiffeId.parse(PkiApi.text(body, "scope")), strings(body, "pins"),
-                    strings(body, "backupPins"), PkiApi.duration(body, "ttl", Duration.ofDays(30)), admin.get());
-            PkiApi.json(response, Status.CREATED_201, policyJson(p));
+            PinPolicy p = runtime.pins().publish(SpiffeId.parse(PkiHttp.text(body, "scope")), strings(body, "pins"),
+                    strings(body, "backupPins"), PkiHttp.duration(body, "ttl", Duration.ofDays(30)), admin.get());
+            PkiHttp.json(response, Status.CREATED_201, policyJson(p));
         } catch (IllegalArgumentException e) {
-            PkiApi.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
         } catch (AuditUnavailableException e) {
-            PkiApi.auditDown(response);
+            PkiHttp.auditDown(response);
         }
     }
 
     private void requestUnpin(ServerRequest request, ServerResponse response) {
         Optional<String> admin = admins.require(request, response, "/admin/v1/pins/unpin");
-        JsonNode body = admin.isEmpty() ? null : PkiApi.body(request, response);
+        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
         if (body == null) {
             return;
         }
         try {
-            String id = runtime.pins().requestUnpin(SpiffeId.parse(PkiApi.text(body, "scope")),
-                    PkiApi.duration(body, "duration", Duration.ofHours(1)), body.path("reason").asText(""), admin.get());
-            ObjectNode out = PkiApi.JSON.createObjectNode();
+            String id = runtime.pins().requestUnpin(SpiffeId.parse(PkiHttp.text(body, "scope")),
+                    PkiHttp.duration(body, "duration", Duration.ofHours(1)), body.path("reason").asText(""), admin.get());
+            ObjectNode out = PkiHttp.JSON.createObjectNode();
             out.put("requestId", id);
             out.put("approvalWindow", PinPolicies.APPROVAL_WINDOW.toString());
-            PkiApi.json(response, Status.ACCEPTED_202, out);
+            PkiHttp.json(response, Status.ACCEPTED_202, out);
         } catch (IllegalArgumentException e) {
-            PkiApi.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
         } catch (AuditUnavailableException e) {
-            PkiApi.auditDown(response);
+            PkiHttp.auditDown(response);
         }
     }
 
     private void approveUnpin(ServerRequest request, ServerResponse response) {
         Optional<String> admin = admins.require(request, response, "/admin/v1/pins/unpin/approve");
-        JsonNode body = admin.isEmpty() ? null : PkiApi.body(request, response);
+        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
         if (body == null) {
             return;
         }
         try {
-            switch (runtime.pins().approveUnpin(PkiApi.text(body, "requestId"), admin.get())) {
-                case PinPolicies.Approval.Approved a -> PkiApi.json(response, Status.OK_200, policyJson(a.policy()));
+            switch (runtime.pins().approveUnpin(PkiHttp.text(body, "requestId"), admin.get())) {
+                case PinPolicies.Approval.Approved a -> PkiHttp.json(response, Status.OK_200, policyJson(a.policy()));
                 case PinPolicies.Approval.Denied d -> Problem.send(response, Status.FORBIDDEN_403, d.reason());
             }
         } catch (IllegalArgumentException e) {
-            PkiApi.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
         } catch (AuditUnavailableException e) {
-            PkiApi.auditDown(response);
+            PkiHttp.auditDown(response);
         }
     }
 
@@ -155,7 +155,7 @@ final class PkiTrustApi {
         if (admins.require(request, response, "/admin/v1/ca/federations").isEmpty()) {
             return;
         }
-        ObjectNode out = PkiApi.JSON.createObjectNode();
+        ObjectNode out = PkiHttp.JSON.createObjectNode();
         ArrayNode items = out.putArray("federations");
         for (Map.Entry<TrustDomain, TrustBundle> e : runtime.federations().bundles().entrySet()) {
             ObjectNode o = items.addObject();
@@ -163,50 +163,50 @@ final class PkiTrustApi {
             o.put("sequence", e.getValue().sequence());
             o.put("x509Authorities", e.getValue().x509Authorities().size());
         }
-        PkiApi.json(response, Status.OK_200, out);
+        PkiHttp.json(response, Status.OK_200, out);
     }
 
     private void addFederation(ServerRequest request, ServerResponse response) {
         Optional<String> admin = admins.require(request, response, "/admin/v1/ca/federations");
-        JsonNode body = admin.isEmpty() ? null : PkiApi.body(request, response);
+        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
         if (body == null) {
             return;
         }
         try {
-            TrustBundle b = runtime.federations().add(TrustDomain.of(PkiApi.text(body, "trustDomain")),
-                    URI.create(PkiApi.text(body, "bundleEndpoint")), PkiApi.text(body, "spkiPin"), admin.get());
-            ObjectNode out = PkiApi.JSON.createObjectNode();
+            TrustBundle b = runtime.federations().add(TrustDomain.of(PkiHttp.text(body, "trustDomain")),
+                    URI.create(PkiHttp.text(body, "bundleEndpoint")), PkiHttp.text(body, "spkiPin"), admin.get());
+            ObjectNode out = PkiHttp.JSON.createObjectNode();
             out.put("trustDomain", b.trustDomain().name());
             out.put("sequence", b.sequence());
-            PkiApi.json(response, Status.CREATED_201, out);
+            PkiHttp.json(response, Status.CREATED_201, out);
         } catch (IllegalArgumentException e) {
-            PkiApi.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
         } catch (IOException e) {
             Problem.send(response, Status.BAD_GATEWAY_502, "The bundle endpoint could not be fetched or authenticated.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             Problem.send(response, Status.SERVICE_UNAVAILABLE_503, "Interrupted.");
         } catch (AuditUnavailableException e) {
-            PkiApi.auditDown(response);
+            PkiHttp.auditDown(response);
         }
     }
 
     private void removeFederation(ServerRequest request, ServerResponse response) {
         Optional<String> admin = admins.require(request, response, "/admin/v1/ca/federations/remove");
-        JsonNode body = admin.isEmpty() ? null : PkiApi.body(request, response);
+        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
         if (body == null) {
             return;
         }
         try {
-            if (!runtime.federations().remove(TrustDomain.of(PkiApi.text(body, "trustDomain")), admin.get())) {
+            if (!runtime.federations().remove(TrustDomain.of(PkiHttp.text(body, "trustDomain")), admin.get())) {
                 Problem.send(response, Status.NOT_FOUND_404, "That trust domain is not federated.");
                 return;
             }
-            PkiApi.json(response, Status.OK_200, PkiApi.JSON.createObjectNode().put("removed", true));
+            PkiHttp.json(response, Status.OK_200, PkiHttp.JSON.createObjectNode().put("removed", true));
         } catch (IllegalArgumentException e) {
-            PkiApi.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
         } catch (AuditUnavailableException e) {
-            PkiApi.auditDown(response);
+            PkiHttp.auditDown(response);
         }
     }
 
@@ -219,7 +219,7 @@ final class PkiTrustApi {
     }
 
     private static ObjectNode policyJson(PinPolicy p) {
-        ObjectNode o = PkiApi.JSON.createObjectNode();
+        ObjectNode o = PkiHttp.JSON.createObjectNode();
         o.put("scope", p.scope().toString());
         o.put("version", p.version());
         o.put("unpin", p.disabled());
