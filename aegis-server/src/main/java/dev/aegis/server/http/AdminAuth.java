@@ -20,11 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * The one place that decides who may call the control plane's own APIs (admin APIs, the event stream, audit
- * ingestion, the authorization API): the bootstrap admin credential (as {@code /admin/v1/status} accepts it),
- * or an access token (RFC 9068, {@code typ at+jwt}) signed by the platform's token ring, issued by this
- * platform ({@code iss}) for the control plane itself ({@code aud} = the issuer, so a token a service received
- * for its own audience cannot be replayed here), not revoked, whose {@code scope} contains the scope the API
- * needs or {@value #ADMIN_SCOPE}. Every {@link #require} attempt is audited; if the audit trail is down the
+ * ingestion, the authorization API, the admin status): the bootstrap admin credential, or an access token
+ * (RFC 9068, {@code typ at+jwt}) signed by the platform's token ring, issued by this platform ({@code iss}) for
+ * the control plane itself ({@code aud} = the issuer, so a token a service received for its own audience cannot
+ * be replayed here), not revoked, whose {@code scope} contains the scope the API needs or {@value #ADMIN_SCOPE}. Every {@link #require} attempt is audited; if the audit trail is down the
  * request is refused (fail-closed). Thread-safe.
  */
 public final class AdminAuth {
@@ -37,7 +36,6 @@ public final class AdminAuth {
     public static final String AUDIT_SCOPE = "aegis:audit";
     /** The administrator name of the bootstrap credential. */
     public static final String BOOTSTRAP_ADMIN = "bootstrap-admin";
-    private static final String BEARER = "Bearer ";
     private static final long BOOTSTRAP_CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final BootstrapCredential bootstrap;
@@ -81,10 +79,8 @@ public final class AdminAuth {
      */
     public Optional<String> require(ServerRequest request, ServerResponse response, String resource) {
         Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
-        String admin = null;
-        if (authorization.isPresent() && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            admin = identify(authorization.get().substring(BEARER.length()).strip(), ADMIN_SCOPE).orElse(null);
-        }
+        Optional<String> credential = BearerToken.of(authorization);
+        String admin = credential.isPresent() ? identify(credential.get(), ADMIN_SCOPE).orElse(null) : null;
         try {
             audit.record(AuditEvent.builder("admin.authenticate").actor(admin == null ? "anonymous" : admin)
                     .resource(resource).decision(admin == null ? AuditDecision.DENY : AuditDecision.ALLOW)
@@ -95,8 +91,7 @@ public final class AdminAuth {
             return Optional.empty();
         }
         if (admin == null) {
-            response.header(HeaderNames.WWW_AUTHENTICATE,
-                    authorization.isPresent() ? "Bearer realm=\"aegis\", error=\"invalid_token\"" : "Bearer realm=\"aegis\"");
+            BearerToken.challenge(response, authorization.isPresent());
             Problem.send(response, Status.UNAUTHORIZED_401, "A valid administrator credential is required.");
             return Optional.empty();
         }
