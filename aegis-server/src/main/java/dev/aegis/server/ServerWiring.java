@@ -89,7 +89,7 @@ final class ServerWiring {
                 identity::register, new AuthzRoutes(authz, admins, platform.audit())::register,
                 new SecretsRoutes(secrets)::register, gatewayAdmin(platform, gateway, admins)::register,
                 pkiApi::register);
-        ControlPlaneApi api = controlPlane(platform, bootstrap, metrics);
+        ControlPlaneApi api = controlPlane(platform, admins, metrics);
         WebServer web = listen(routing -> api.register(routing, features), pki, pkiApi);
         identity.issuer(AegisServer.baseUrl(config, web));
         // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
@@ -174,8 +174,8 @@ final class ServerWiring {
         return admins;
     }
 
-    private ControlPlaneApi controlPlane(Platform platform, BootstrapCredential bootstrap, PlatformMetrics metrics) {
-        return new ControlPlaneApi(platform.store(), platform.audit(), platform.rotation(), bootstrap, metrics,
+    private ControlPlaneApi controlPlane(Platform platform, AdminAuth admins, PlatformMetrics metrics) {
+        return new ControlPlaneApi(platform.store(), platform.audit(), platform.rotation(), admins, metrics,
                 accepting::get, Version.current(), config.rotationPolicy().publishAhead().dividedBy(4));
     }
 
