@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.pki.api.IssuanceError;
+import dev.aegis.server.config.DurationText;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,7 +12,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -67,22 +67,8 @@ final class PkiHttp {
         if (n.isNumber()) {
             return Duration.ofSeconds(n.asLong());
         }
-        String s = n.asText().strip();
-        try {
-            if (s.length() > 1 && Character.isDigit(s.charAt(0))) {
-                long v = Long.parseLong(s.substring(0, s.length() - 1));
-                switch (s.charAt(s.length() - 1)) {
-                    case 's': return Duration.ofSeconds(v);
-                    case 'm': return Duration.ofMinutes(v);
-                    case 'h': return Duration.ofHours(v);
-                    case 'd': return Duration.ofDays(v);
-                    default: break;
-                }
-            }
-            return Duration.parse(s);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " must be a duration such as 30m, 1h or PT1H");
-        }
+        return DurationText.parse(n.asText().strip()).orElseThrow(
+                () -> new IllegalArgumentException(field + " must be a duration such as 30m, 1h or PT1H"));
     }
 
     static void problem(ServerResponse response, IssuanceError error, String detail) {
