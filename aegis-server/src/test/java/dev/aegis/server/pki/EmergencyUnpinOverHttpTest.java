@@ -38,6 +38,22 @@ class EmergencyUnpinOverHttpTest {
     }
 
     @Test
+    void adminStatusTakesAnAdminTokenButNotOneWithoutTheAdminScope() throws Exception {
+        try (PkiTestServer aegis = new PkiTestServer(dir, Map.of())) {
+            KeyRing tokens;
+            try (Store store = Store.open(StoreConfig.embedded(dir))) {
+                tokens = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
+                        .loadRing(KeyMaterialStore.TOKENS_RING);
+            }
+            HttpResponse<String> admin = aegis.get("/admin/v1/status",
+                    adminToken(tokens, aegis.server.baseUrl(), "alice", "aegis:admin"));
+            assertEquals(200, admin.statusCode(), admin.body());
+            assertEquals(401, aegis.get("/admin/v1/status",
+                    adminToken(tokens, aegis.server.baseUrl(), "mallory", "openid profile")).statusCode());
+        }
+    }
+
+    @Test
     void emergencyUnpinNeedsTwoDistinctAdmins() throws Exception {
         try (PkiTestServer aegis = new PkiTestServer(dir, Map.of())) {
             KeyRing tokens;
