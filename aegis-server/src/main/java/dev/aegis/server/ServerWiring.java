@@ -74,10 +74,10 @@ final class ServerWiring {
     /** Runs every step; the listener is up and the bootstrap credential issued when this returns. */
     AegisServer start() throws IOException, GeneralSecurityException {
         Platform platform = platform();
-        SecretsEngine secrets = secrets(platform);
         BootstrapCredential bootstrap = new BootstrapCredential(platform.store(), platform.audit(), clock);
         IdentityProvider identity = identity(platform, bootstrap);
         AdminAuth admins = adminAuth(platform, bootstrap, identity);
+        SecretsEngine secrets = secrets(platform, admins);
         PlatformMetrics metrics = new PlatformMetrics();
         metrics.bindAudit(platform.audit());
         GatewayComponent gateway = gateway(platform, metrics);
@@ -129,14 +129,17 @@ final class ServerWiring {
         return new Platform(store, events, rootKeyFile, keys, sinks, audit, rotation);
     }
 
-    /** Secrets manager (issue 8): Vault's API under /v1/; KV version changes go to the event stream. */
-    private SecretsEngine secrets(Platform platform) {
+    /**
+     * Secrets manager (issue 8): Vault's API under /v1/; KV version changes go to the event stream; its
+     * {@code aegis} auth method takes the platform's access tokens as {@link AdminAuth} verifies them.
+     */
+    private SecretsEngine secrets(Platform platform, AdminAuth admins) {
         EventBus events = platform.events();
         SecretsEngine secrets = started(SecretsEngine.start(
                 SecretsSettings.defaults(config.secrets().shamirSeal() ? SealType.SHAMIR : SealType.FILE),
                 platform.store(), platform.audit(), platform.rootKeyFile(),
                 (path, version, change) -> events.publish("secret.changed", path,
-                        Map.of("version", Long.toString(version), "change", change)), clock));
+                        Map.of("version", Long.toString(version), "change", change)), admins::accessToken, clock));
         // Writes on other cluster nodes reach this node's KV read cache through the event stream.
         started(events.subscribe("secret.changed", events.latestSequence(), e -> secrets.invalidate(e.subject())));
         return secrets;

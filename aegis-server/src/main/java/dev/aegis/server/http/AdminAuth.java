@@ -4,6 +4,7 @@ import dev.aegis.audit.api.AuditDecision;
 import dev.aegis.audit.api.AuditEvent;
 import dev.aegis.audit.api.AuditLog;
 import dev.aegis.audit.api.AuditUnavailableException;
+import dev.aegis.core.api.jwt.JwtClaims;
 import dev.aegis.core.api.jwt.JwtVerifier;
 import dev.aegis.core.api.jwt.TokenCheck;
 import dev.aegis.core.api.keys.VerificationKeySource;
@@ -110,22 +111,38 @@ public final class AdminAuth {
         if (credential.startsWith(BootstrapCredential.PREFIX)) {
             return bootstrapMatches(credential) ? Optional.of(BOOTSTRAP_ADMIN) : Optional.empty();
         }
-        if (credential.indexOf('.') < 0 || !(tokens.verify(credential) instanceof TokenCheck.Valid v)) {
+        Optional<JwtClaims> token = accessToken(credential);
+        if (token.isEmpty() || !token.get().audience().contains(issuer.get())) {
             return Optional.empty();
         }
-        String iss = issuer.get();
-        if (iss == null || !iss.equals(v.claims().issuer().orElse(null)) || !v.claims().audience().contains(iss)
-                || v.claims().jwtId().map(revoked::containsKey).orElse(true)) {
-            return Optional.empty();
-        }
+        JwtClaims claims = token.get();
         boolean granted = false;
-        for (String s : v.claims().stringClaim("scope").orElse("").split(" ")) {
+        for (String s : claims.stringClaim("scope").orElse("").split(" ")) {
             granted |= ADMIN_SCOPE.equals(s) || scope.equals(s);
         }
         if (!granted) {
             return Optional.empty();
         }
-        return v.claims().subject().or(() -> v.claims().stringClaim("client_id"));
+        return claims.subject().or(() -> claims.stringClaim("client_id"));
+    }
+
+    /**
+     * An access token of this platform for any audience (the secrets manager's {@code aegis} login checks the
+     * audience itself): signed by the token ring, {@code typ at+jwt}, current, issued by this platform, not revoked.
+     *
+     * @return its claims, or empty
+     */
+    public Optional<JwtClaims> accessToken(String token) {
+        if (token == null || token.isEmpty() || token.length() > 8192 || token.indexOf('.') < 0
+                || !(tokens.verify(token) instanceof TokenCheck.Valid v)) {
+            return Optional.empty();
+        }
+        String iss = issuer.get();
+        if (iss == null || !iss.equals(v.claims().issuer().orElse(null))
+                || v.claims().jwtId().map(revoked::containsKey).orElse(true)) {
+            return Optional.empty();
+        }
+        return Optional.of(v.claims());
     }
 
     private boolean bootstrapMatches(String credential) {
