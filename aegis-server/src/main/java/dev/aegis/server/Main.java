@@ -13,6 +13,7 @@ import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.GroupsCommand;
 import dev.aegis.server.cli.KvCommand;
+import dev.aegis.server.cli.LoginCommand;
 import dev.aegis.server.cli.OperatorCommand;
 import dev.aegis.server.cli.TransitCommand;
 import dev.aegis.server.cli.GatewayCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
                 ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
                 OperatorCommand.class, KvCommand.class, TransitCommand.class, GatewayCommand.class, ApiKeysCommand.class,
                 WorkloadsCommand.class, JoinTokenCommand.class, CaCommand.class, BundleCommand.class, PinsCommand.class,
+                LoginCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.server.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,16 @@ class SecretsLoginWithAccessTokenTest {
             assertEquals(200, read.statusCode(), read.body());
             assertTrue(read.body().contains("pg-pass"));
             assertEquals(403, vault(aegis, "GET", "sys/mounts", vaultToken, null).statusCode());
+
+            Path jwtFile = dataDir.resolve("access-token");
+            Files.writeString(jwtFile, accessToken(aegis, secret, "aegis-secrets"));
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            assertEquals(0, Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "login", "payments",
+                    "-a", issuer, "--jwt-file", jwtFile.toString()), err.toString());
+            String cliToken = out.toString().strip();
+            assertTrue(cliToken.startsWith("hvs."), "aegis login prints the Vault token alone: " + out);
+            assertEquals(200, vault(aegis, "GET", "secret/data/payments/db", cliToken, null).statusCode());
 
             HttpResponse<String> otherAudience = login(aegis, accessToken(aegis, secret, issuer));
             assertEquals(400, otherAudience.statusCode());
