@@ -35,6 +35,8 @@ final class DatabaseEngine implements MountedEngine {
             + " DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{{name}}') THEN"
             + " EXECUTE 'REASSIGN OWNED BY \"{{name}}\" TO CURRENT_USER'; EXECUTE 'DROP OWNED BY \"{{name}}\"';"
             + " EXECUTE 'DROP ROLE \"{{name}}\"'; END IF; END $$;";
+    /** Moves the user's expiry with its lease. */
+    static final String DEFAULT_RENEW = "ALTER ROLE \"{{name}}\" VALID UNTIL '{{expiration}}';";
 
     private final Store store;
     private final Barrier barrier;
@@ -146,6 +148,7 @@ final class DatabaseEngine implements MountedEngine {
                 ObjectNode st = VaultJson.object();
                 creation.forEach(st.putArray("creation_statements")::add);
                 VaultJson.strings(b, "revocation_statements").forEach(st.putArray("revocation_statements")::add);
+                VaultJson.strings(b, "renew_statements").forEach(st.putArray("renew_statements")::add);
                 long ttl = Ttl.field(b, "default_ttl", Duration.ofHours(1)).toSeconds();
                 long max = Ttl.field(b, "max_ttl", Duration.ofHours(24)).toSeconds();
                 store.inTransaction(c -> {
@@ -192,7 +195,8 @@ final class DatabaseEngine implements MountedEngine {
                 .replace('_', 'x').replace('-', 'x').replaceFirst("^vx", "v-");
         user = user.length() > 63 ? user.substring(0, 63) : user;
         String password = "A1a-" + SecureIds.token(24).replace('-', 'x').replace('_', 'y');
-        Instant expiry = clock.instant().plus(max);
+        // The user is valid as long as its lease: renewals move VALID UNTIL with the lease (renew()).
+        Instant expiry = clock.instant().plus(ttl);
         try (Connection c = connect(cfg); Statement s = c.createStatement()) {
             for (JsonNode stmt : role.path("creation_statements")) {
                 s.execute(stmt.asText().replace("{{name}}", user).replace("{{username}}", user)
@@ -206,6 +210,7 @@ final class DatabaseEngine implements MountedEngine {
         revoke.put("db", db);
         revoke.put("username", user);
         revoke.set("revocation_statements", role.path("revocation_statements"));
+        revoke.set("renew_statements", role.path("renew_statements"));
         LeaseStore.Lease lease = leases.create(mount.path() + "creds/" + roleName, call.accessor(), "database", ttl,
                 max, true, revoke);
         ObjectNode body = VaultJson.envelope(null);
@@ -234,6 +239,33 @@ final class DatabaseEngine implements MountedEngine {
     /** Scheduled root rotation, delegated (see {@link DatabaseRootRotation#rotateDue}). */
     int rotateDue() {
         return rotation.rotateDue();
+    }
+
+    /**
+     * The lease renewer: moves the user's {@code VALID UNTIL} to the lease's new expiry with the role's
+     * {@code renew_statements}, by default {@value #DEFAULT_RENEW} (Vault's default for PostgreSQL).
+     */
+    void renew(ObjectNode data, Instant expiresAt) {
+        String user = data.path("username").asText();
+        if (!isSafeName(user)) {
+            throw new IllegalStateException("refusing to renew a malformed database user name");
+        }
+        ObjectNode cfg = connection(new Mount("", "secret", "database", "", data.path("mount").asText(), "",
+                VaultJson.object(), null), data.path("db").asText());
+        JsonNode custom = data.path("renew_statements");
+        String expiration = PG_TIME.format(expiresAt);
+        try (Connection c = connect(cfg); Statement s = c.createStatement()) {
+            if (custom.isArray() && !custom.isEmpty()) {
+                for (JsonNode stmt : custom) {
+                    s.execute(stmt.asText().replace("{{name}}", user).replace("{{username}}", user)
+                            .replace("{{expiration}}", expiration));
+                }
+            } else {
+                s.execute(DEFAULT_RENEW.replace("{{name}}", user).replace("{{expiration}}", expiration));
+            }
+        } catch (SQLException e) {
+            throw VaultError.badRequest("error renewing the database user (SQLState " + e.getSQLState() + ")");
+        }
     }
 
     /** The lease revoker: drops the user (idempotent). */

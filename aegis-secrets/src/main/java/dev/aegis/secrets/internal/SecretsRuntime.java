@@ -78,6 +78,7 @@ public final class SecretsRuntime implements AutoCloseable {
         DatabaseEngine database = new DatabaseEngine(store, barrier, leases, clock, settings.maxTokenTtl());
         engines.put("database", database);
         leases.register("database", database::revoke);
+        leases.registerRenewer("database", database::renew);
         SysApi sys = new SysApi(barrier, shamir, mounts, policies, tokens,
                 new SysLeaseApi(leases, requestAudit, clock), settings.sealType(), engines);
         VaultRouter router = new VaultRouter(barrier, tokens, policies, mounts, requestAudit, sys, tokenApi, engines);
