@@ -31,10 +31,9 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
-                ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
+                ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class, LoginCommand.class,
                 OperatorCommand.class, KvCommand.class, TransitCommand.class, GatewayCommand.class, ApiKeysCommand.class,
                 WorkloadsCommand.class, JoinTokenCommand.class, CaCommand.class, BundleCommand.class, PinsCommand.class,
-                LoginCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
