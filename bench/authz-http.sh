@@ -1,8 +1,11 @@
 #!/bin/sh
 # Over-HTTP check benchmark of the authorization engine (docs/BENCHMARKS.md, "Authorization engine").
-# Starts a real Aegis server with the 1,000,000-tuple Drive dataset and runs wrk against POST /stores/{id}/check.
-#   bench/authz-http.sh                      # after ./mvnw -pl bench -am package -DskipTests
-#   CONNECTIONS=16 DURATION=30s CACHE=0 bench/authz-http.sh
+# Starts a real Aegis server with the 1,000,000-tuple Drive dataset and runs wrk against POST /stores/{id}/check,
+# once per connection count, after a warm-up; prints requests/s, p50, p99, p99.9, and the server's allocation and
+# CPU time per request (load-independent: compare those on a shared machine).
+#   bench/authz-http.sh                                  # after ./mvnw -pl bench -am package -DskipTests
+#   CONNECTIONS="2 16" DURATION=30s WARMUP=10s CACHE=0 bench/authz-http.sh
+#   SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=authz.jfr,settings=profile" bench/authz-http.sh
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
@@ -10,10 +13,11 @@ JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
 # when missing) and is reused by later runs.
 DIR="${DATA_DIR:-$ROOT/bench/target/authz-drive-db}"
 mkdir -p "$DIR"
-rm -f "$DIR/ready" "$DIR/stdin"
+rm -f "$DIR/ready" "$DIR/stdin" "$DIR/cost"
 mkfifo "$DIR/stdin"
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$ROOT/bench/target/benchmarks.jar" dev.aegis.bench.AuthzHttpServer \
-  "$DIR" "${CACHE:-0}" < "$DIR/stdin" &
+# shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of JVM options
+"$JAVA" --enable-native-access=ALL-UNNAMED ${SERVER_JAVA_OPTS:-} -cp "$ROOT/bench/target/benchmarks.jar" \
+  dev.aegis.bench.AuthzHttpServer "$DIR" "${CACHE:-0}" < "$DIR/stdin" &
 PID=$!
 exec 3> "$DIR/stdin"
 while [ ! -s "$DIR/ready" ]; do
@@ -21,7 +25,26 @@ while [ ! -s "$DIR/ready" ]; do
   sleep 1
 done
 read -r URL STORE TOKEN < "$DIR/ready"
-echo "server $URL, store $STORE; wrk -t2 -c${CONNECTIONS:-16} -d${DURATION:-30s}"
-STORE=$STORE TOKEN=$TOKEN wrk -t2 -c"${CONNECTIONS:-16}" -d"${DURATION:-30s}" --latency -s "$ROOT/bench/authz-check.lua" "$URL"
+export STORE TOKEN
+
+MARK=0
+# The server's allocated bytes and CPU nanoseconds so far (it answers each line on its stdin).
+cost() {
+  MARK=$((MARK + 1))
+  echo "$MARK" >&3
+  until [ -s "$DIR/cost" ] && [ "$(cut -d' ' -f1 "$DIR/cost")" = "$MARK" ]; do sleep 0.1; done
+  cut -d' ' -f2,3 "$DIR/cost"
+}
+
+echo "server $URL, store $STORE; warm-up ${WARMUP:-10s}"
+wrk -t2 -c2 -d"${WARMUP:-10s}" -s "$ROOT/bench/authz-check.lua" "$URL" > /dev/null
+for C in ${CONNECTIONS:-2 16}; do
+  echo "== wrk -t2 -c$C -d${DURATION:-30s} --latency -s bench/authz-check.lua"
+  BEFORE=$(cost)
+  wrk -t2 -c"$C" -d"${DURATION:-30s}" --latency -s "$ROOT/bench/authz-check.lua" "$URL" | tee "$DIR/wrk.out"
+  AFTER=$(cost)
+  REQUESTS=$(sed -n 's/.* requests \([0-9]*\) .*/\1/p' "$DIR/wrk.out")
+  echo "$BEFORE $AFTER $REQUESTS" | awk -v c="$C" '$5 > 0 { printf "authz-http c=%s: server allocation %.1f KB/request, CPU %.0f us/request\n", c, ($3 - $1) / $5 / 1024, ($4 - $2) / $5 / 1000 }'
+done
 exec 3>&-
 wait "$PID"

@@ -77,7 +77,7 @@ final class CheckEvaluator {
     }
 
     private boolean resolve(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
-        Trace t = Trace.child(parent, type + ":" + id + "#" + relation);
+        Trace t = Trace.open(parent) ? parent.child(TupleView.objectKey(type, id, relation)) : null;
         if (budget.decrementAndGet() < 0) {
             throw new ResolutionTooComplexException("the check needed more than " + maxResolutions + " resolutions");
         }
@@ -87,9 +87,9 @@ final class CheckEvaluator {
         }
         Userset rewrite = model.rewrite(type, relation);
         if (rewrite == null) {
-            return Trace.set(t, false, "relation not defined on type " + type);
+            return t != null && Trace.set(t, false, "relation not defined on type " + type);
         }
-        String key = TupleView.objectKey(type, id, relation) + '@' + user.key();
+        String key = type + ':' + id + '#' + relation + '@' + user.key(); // memo and cycle key, one string
         if (path != null && path.contains(key)) {
             cycleCuts.incrementAndGet();
             return Trace.set(t, false, "cycle");
@@ -146,7 +146,7 @@ final class CheckEvaluator {
                 }
                 continue;
             }
-            Trace st = Trace.child(t, "via " + s);
+            Trace st = Trace.open(t) ? t.child("via " + s) : null;
             if (!conditionHolds(s, st)) {
                 continue;
             }
@@ -166,10 +166,10 @@ final class CheckEvaluator {
 
     private boolean tupleToUserset(String type, String id, Userset.TupleToUserset x, UserRef user, int depth, Path path,
                                    Trace parent) {
-        Trace t = Trace.child(parent, x.computed() + " from " + x.tupleset());
+        Trace t = Trace.open(parent) ? parent.child(x.computed() + " from " + x.tupleset()) : null;
         TupleIndex.Entry entry = view.forward(TupleView.objectKey(type, id, x.tupleset()));
         if (entry == null) {
-            return Trace.set(t, false, "no " + x.tupleset() + " tuples");
+            return t != null && Trace.set(t, false, "no " + x.tupleset() + " tuples");
         }
         List<RelationRef> allowed = model.type(type).directTypes(x.tupleset());
         ResolutionTooComplexException deferred = null;
@@ -177,7 +177,7 @@ final class CheckEvaluator {
             if (p.wildcard() || !admitted(p, allowed) || model.rewrite(p.userType(), x.computed()) == null) {
                 continue;
             }
-            Trace pt = Trace.child(t, "via " + p);
+            Trace pt = Trace.open(t) ? t.child("via " + p) : null;
             if (!conditionHolds(p, pt)) {
                 continue;
             }
@@ -318,7 +318,7 @@ final class CheckEvaluator {
         if (tuple == null || !admitted(tuple, allowed)) {
             return false;
         }
-        Trace t = Trace.child(parent, "tuple " + tuple);
+        Trace t = Trace.open(parent) ? parent.child("tuple " + tuple) : null;
         return Trace.set(t, conditionHolds(tuple, t), null);
     }
 
@@ -339,15 +339,18 @@ final class CheckEvaluator {
         }
         Condition c = model.conditions().get(tuple.conditionName());
         if (c == null) {
-            return Trace.set(t, false, "condition " + tuple.conditionName() + " is not in the model");
+            return t != null && Trace.set(t, false, "condition " + tuple.conditionName() + " is not in the model");
         }
-        return switch (c.evaluate(tuple.context(), context)) {
-            case Condition.ConditionResult.Met m -> Trace.set(t, true, "condition " + c.name() + " met");
-            case Condition.ConditionResult.NotMet n -> Trace.set(t, false, "condition " + c.name() + " not met");
-            case Condition.ConditionResult.Missing m -> Trace.set(t, false,
-                    "condition " + c.name() + " missing parameters " + m.parameters());
-            case Condition.ConditionResult.Failed f -> Trace.set(t, false,
-                    "condition " + c.name() + " failed: " + f.reason());
-        };
+        Condition.ConditionResult result = c.evaluate(tuple.context(), context);
+        boolean met = result instanceof Condition.ConditionResult.Met;
+        if (t != null) { // the words only for an explanation: a plain check allocates nothing here
+            Trace.set(t, met, switch (result) {
+                case Condition.ConditionResult.Met m -> "condition " + c.name() + " met";
+                case Condition.ConditionResult.NotMet n -> "condition " + c.name() + " not met";
+                case Condition.ConditionResult.Missing m -> "condition " + c.name() + " missing parameters " + m.parameters();
+                case Condition.ConditionResult.Failed f -> "condition " + c.name() + " failed: " + f.reason();
+            });
+        }
+        return met;
     }
 }
