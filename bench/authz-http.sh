@@ -27,12 +27,10 @@ done
 read -r URL STORE TOKEN < "$DIR/ready"
 export STORE TOKEN
 
-MARK=0
-# The server's allocated bytes and CPU nanoseconds so far (it answers each line on its stdin).
+# The server's allocated bytes and CPU nanoseconds so far: it answers each line ("$1", a fresh mark) on its stdin.
 cost() {
-  MARK=$((MARK + 1))
-  echo "$MARK" >&3
-  until [ -s "$DIR/cost" ] && [ "$(cut -d' ' -f1 "$DIR/cost")" = "$MARK" ]; do sleep 0.1; done
+  echo "$1" >&3
+  until [ -s "$DIR/cost" ] && [ "$(cut -d' ' -f1 "$DIR/cost")" = "$1" ]; do sleep 0.1; done
   cut -d' ' -f2,3 "$DIR/cost"
 }
 
@@ -40,9 +38,9 @@ echo "server $URL, store $STORE; warm-up ${WARMUP:-10s}"
 wrk -t2 -c2 -d"${WARMUP:-10s}" -s "$ROOT/bench/authz-check.lua" "$URL" > /dev/null
 for C in ${CONNECTIONS:-2 16}; do
   echo "== wrk -t2 -c$C -d${DURATION:-30s} --latency -s bench/authz-check.lua"
-  BEFORE=$(cost)
+  BEFORE=$(cost "before-$C")
   wrk -t2 -c"$C" -d"${DURATION:-30s}" --latency -s "$ROOT/bench/authz-check.lua" "$URL" | tee "$DIR/wrk.out"
-  AFTER=$(cost)
+  AFTER=$(cost "after-$C")
   REQUESTS=$(sed -n 's/.* requests \([0-9]*\) .*/\1/p' "$DIR/wrk.out")
   echo "$BEFORE $AFTER $REQUESTS" | awk -v c="$C" '$5 > 0 { printf "authz-http c=%s: server allocation %.1f KB/request, CPU %.0f us/request\n", c, ($3 - $1) / $5 / 1024, ($4 - $2) / $5 / 1000 }'
 done
