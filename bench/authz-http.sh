@@ -27,11 +27,12 @@ done
 read -r URL STORE TOKEN < "$DIR/ready"
 export STORE TOKEN
 
-# The server's allocated bytes and CPU nanoseconds so far: it answers each line ("$1", a fresh mark) on its stdin.
+# The server's allocated bytes and CPU nanoseconds so far, in total and by thread group (AuthzHttpServer): it
+# answers each line ("$1", a fresh mark) on its stdin.
 cost() {
   echo "$1" >&3
   until [ -s "$DIR/cost" ] && [ "$(cut -d' ' -f1 "$DIR/cost")" = "$1" ]; do sleep 0.1; done
-  cut -d' ' -f2,3 "$DIR/cost"
+  cut -d' ' -f2- "$DIR/cost"
 }
 
 echo "server $URL, store $STORE; warm-up ${WARMUP:-10s}"
@@ -42,7 +43,14 @@ for C in ${CONNECTIONS:-2 16}; do
   wrk -t2 -c"$C" -d"${DURATION:-30s}" --latency -s "$ROOT/bench/authz-check.lua" "$URL" | tee "$DIR/wrk.out"
   AFTER=$(cost "after-$C")
   REQUESTS=$(sed -n 's/.* requests \([0-9]*\) .*/\1/p' "$DIR/wrk.out")
-  echo "$BEFORE $AFTER $REQUESTS" | awk -v c="$C" '$5 > 0 { printf "authz-http c=%s: server allocation %.1f KB/request, CPU %.0f us/request\n", c, ($3 - $1) / $5 / 1024, ($4 - $2) / $5 / 1000 }'
+  # fields: total allocated bytes, CPU ns; then bytes and CPU ns of the request threads, audit writer, H2 writer
+  echo "$BEFORE | $AFTER | $REQUESTS" | awk -F'|' -v c="$C" '{
+    n = split($1, b, " "); split($2, a, " "); r = $3 + 0
+    if (r == 0) exit
+    for (i = 1; i <= n; i++) d[i] = (a[i] - b[i]) / r
+    printf "authz-http c=%s: server allocation %.1f KB/request (request threads %.1f, audit writer %.1f, H2 background writer %.1f)\n", c, d[1] / 1024, d[3] / 1024, d[5] / 1024, d[7] / 1024
+    printf "authz-http c=%s: server CPU %.0f us/request (request threads %.0f, audit writer %.0f, H2 background writer %.0f)\n", c, d[2] / 1000, d[4] / 1000, d[6] / 1000, d[8] / 1000
+  }'
 done
 exec 3>&-
 wait "$PID"

@@ -26,7 +26,8 @@ import java.util.UUID;
  * {@code <dir>/ready} with "url store token" for the load generator ({@code bench/authz-http.sh} runs wrk). The
  * token is an ES256 access token with scope {@code aegis:authz} signed by the server's own token ring, as a
  * service would present it, so every request pays the full JWT verification. Each line on stdin makes it write
- * its allocation and CPU time so far to {@code <dir>/cost}; it stops when stdin closes.
+ * its allocation and CPU time so far, in total and by thread group, to {@code <dir>/cost}; it stops when stdin
+ * closes.
  */
 public final class AuthzHttpServer {
     private AuthzHttpServer() {
@@ -51,18 +52,40 @@ public final class AuthzHttpServer {
         }
         Files.writeString(dir.resolve("ready"), server.baseUrl() + " " + store + " " + token + "\n", StandardCharsets.UTF_8);
         System.out.println("ready: " + server.baseUrl() + " store " + store);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        // Each line on stdin ("<n>") asks for the load-independent cost so far: "<n> <allocated bytes> <CPU ns>" in
-        // <dir>/cost; bench/authz-http.sh takes the difference around a wrk run and divides by its request count.
+        // Each line on stdin ("<mark>") asks for the load-independent cost so far, written to <dir>/cost as
+        // "<mark> <allocated bytes> <CPU ns>" for the whole process, then for the request threads (the carriers of
+        // the virtual threads that serve the connections), the audit writer and H2's background writer;
+        // bench/authz-http.sh takes the difference around a wrk run and divides by its request count.
         java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             Path tmp = dir.resolve("cost.tmp");
-            Files.writeString(tmp, line.strip() + " " + threads.getTotalThreadAllocatedBytes() + " " + os.getProcessCpuTime()
-                    + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, line.strip() + " " + cost() + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve("cost"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         server.close();
+    }
+
+    private static final String[] PARTS = {"ForkJoinPool-1-worker-", "aegis-audit-writer", "MVStore background writer"};
+
+    private static String cost() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
+        long[] allocated = threads.getThreadAllocatedBytes(ids);
+        long[] sums = new long[PARTS.length * 2];
+        for (int i = 0; i < ids.length; i++) {
+            for (int p = 0; p < PARTS.length; p++) {
+                if (infos[i] != null && infos[i].getThreadName().startsWith(PARTS[p])) {
+                    sums[2 * p] += Math.max(0, allocated[i]);
+                    sums[2 * p + 1] += Math.max(0, threads.getThreadCpuTime(ids[i]));
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder().append(threads.getTotalThreadAllocatedBytes()).append(' ').append(
+                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
+        for (long v : sums) {
+            b.append(' ').append(v);
+        }
+        return b.toString();
     }
 }

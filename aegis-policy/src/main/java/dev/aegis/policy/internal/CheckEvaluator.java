@@ -39,12 +39,14 @@ final class CheckEvaluator {
     private final java.util.concurrent.atomic.AtomicInteger budget;
     private final int maxResolutions;
     /**
-     * Results of {@code object#relation@user} already resolved in this check (Drive-style models reach the same
-     * folder relation through several rewrites). A "yes" is valid wherever it was found; a "no" only when no
+     * Results of {@code object#relation} for {@link #memoUser} already resolved in this check (Drive-style models
+     * reach the same folder relation through several rewrites). A "yes" is valid wherever it was found; a "no" only when no
      * cycle was cut while computing it (a cut depends on the path), which {@link #cycleCuts} tells.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Boolean> memo = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger cycleCuts = new java.util.concurrent.atomic.AtomicInteger();
+    /** The user the memo holds results for; set by {@link #check} before any branch runs. */
+    private UserRef memoUser;
 
     CheckEvaluator(AuthzModel model, TupleView view, JsonNode context, int maxDepth, int maxResolutions,
                    ExecutorService executor, Semaphore permits) {
@@ -58,7 +60,10 @@ final class CheckEvaluator {
         this.permits = permits;
     }
 
-    /** Path of {@code object#relation@user} keys being resolved, for cycle detection. */
+    /**
+     * Path of {@code type:id#relation} keys being resolved, for cycle detection (the user is the same throughout
+     * a check). The head's key is that of the relation {@link #eval} is evaluating, which {@link #direct} looks up.
+     */
     private record Path(String key, Path parent) {
         boolean contains(String k) {
             for (Path p = this; p != null; p = p.parent) {
@@ -73,11 +78,16 @@ final class CheckEvaluator {
     /** One check; each call has the full resolution budget, while memoised results carry over (same snapshot). */
     boolean check(String type, String id, String relation, UserRef user, Trace trace) {
         budget.set(maxResolutions);
+        if (!user.equals(memoUser)) { // memo keys leave the user out: they hold for one user
+            memo.clear();
+            memoUser = user;
+        }
         return resolve(type, id, relation, user, 0, null, trace);
     }
 
     private boolean resolve(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
-        Trace t = Trace.open(parent) ? parent.child(TupleView.objectKey(type, id, relation)) : null;
+        String key = TupleView.objectKey(type, id, relation); // memo, cycle and index key, one string
+        Trace t = Trace.open(parent) ? parent.child(key) : null;
         if (budget.decrementAndGet() < 0) {
             throw new ResolutionTooComplexException("the check needed more than " + maxResolutions + " resolutions");
         }
@@ -89,7 +99,6 @@ final class CheckEvaluator {
         if (rewrite == null) {
             return t != null && Trace.set(t, false, "relation not defined on type " + type);
         }
-        String key = type + ':' + id + '#' + relation + '@' + user.key(); // memo and cycle key, one string
         if (path != null && path.contains(key)) {
             cycleCuts.incrementAndGet();
             return Trace.set(t, false, "cycle");
@@ -121,7 +130,7 @@ final class CheckEvaluator {
 
     private boolean direct(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
         Trace t = Trace.child(parent, "direct");
-        TupleIndex.Entry entry = view.forward(TupleView.objectKey(type, id, relation));
+        TupleIndex.Entry entry = view.forward(path.key()); // = objectKey(type, id, relation), see Path
         if (entry == null) {
             return Trace.set(t, false, "no tuples");
         }
