@@ -46,7 +46,6 @@ public final class AuthzRoutes {
     /** The OAuth scope that grants the whole authorization API. */
     public static final String SCOPE = "aegis:authz";
     private static final String STORE_SCOPE_PREFIX = SCOPE + ":";
-    private static final String BEARER = "Bearer ";
     private static final long EXACT_READ_LIMIT = 1 << 20;
 
     private final AuthzService authz;
@@ -71,7 +70,7 @@ public final class AuthzRoutes {
     private void handle(ServerRequest request, ServerResponse response) {
         String source = request.remotePeer().host();
         String path = request.path().path();
-        Optional<String> credential = bearer(request.headers().first(HeaderNames.AUTHORIZATION));
+        Optional<String> credential = BearerToken.of(request);
         Optional<String> actor = credential.flatMap(c -> authorize(c, storeOf(path)));
         if (actor.isEmpty()) {
             // Valid for some store but not this request's: 403 (checked only on this refusal path).
@@ -109,13 +108,6 @@ public final class AuthzRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Optional<String> bearer(Optional<String> authorization) {
-        if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
-        }
-        return Optional.of(authorization.get().substring(BEARER.length()).strip());
     }
 
     /** The store id a path is about ({@code /stores/<id>...}), or {@code null} for the store collection itself. */
