@@ -1,0 +1,252 @@
+package dev.aegis.server.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.api.crypto.SecretBytes;
+import dev.aegis.core.api.crypto.SecureIds;
+import dev.aegis.examples.api.FleetService;
+import dev.aegis.examples.api.RunningService;
+import dev.aegis.examples.api.ServiceSettings;
+import dev.aegis.sdk.api.mtls.MtlsContext;
+import dev.aegis.sdk.api.mtls.PeerAuthorizer;
+import dev.aegis.sdk.api.mtls.PeerVerifier;
+import dev.aegis.sdk.api.mtls.SpiffeKeyManager;
+import dev.aegis.sdk.api.mtls.SpiffeTrustManager;
+import dev.aegis.sdk.api.mtls.TrustBundle;
+import dev.aegis.sdk.api.mtls.WorkloadIdentity;
+import dev.aegis.sdk.api.spiffe.TrustDomain;
+import dev.aegis.server.AegisServer;
+import dev.aegis.server.config.ConfigLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The whole system of issue 6 in one process, on the embedded default in a directory of its own: the control
+ * plane (TLS on the main listener, the workload CA's mTLS listener), the gateway (TLS, upstream mTLS with its
+ * own X509-SVID, routes reloaded through the admin API) and the fleet orders → payments → ledger. Everything
+ * the demo needs is registered through the real admin API with the bootstrap credential.
+ *
+ * <p>Closed in reverse order of start. Not thread-safe to close concurrently.
+ */
+public final class DemoSystem implements AutoCloseable {
+    /** The demo application (authorization code + PKCE through the login page). */
+    public static final String APP_CLIENT = "demo-app";
+    /** A machine client for load generators (client credentials with the chain's scopes). */
+    public static final String LOAD_CLIENT = "demo-load";
+    public static final String USER = "alice";
+    public static final URI REDIRECT_URI = URI.create("https://127.0.0.1/demo/callback");
+    /** The gateway's rate-limited route: 3 requests per 10 s per source address. */
+    public static final String BURST_PATH = "/orders/burst";
+    public static final int BURST_LIMIT = 3;
+
+    private final Path dir;
+    private final DemoCertificates certificates;
+    private final AegisServer server;
+    private final DemoAdmin admin;
+    private final TrustDomain trustDomain;
+    private final Map<FleetService, RunningService> fleet = new EnumMap<>(FleetService.class);
+    private final Map<String, String> secrets = new HashMap<>();
+    private final String userPassword = SecureIds.token(18);
+    private volatile TrustBundle spiffeBundle;
+
+    private DemoSystem(Path dir, DemoCertificates certificates, AegisServer server, DemoAdmin admin) {
+        this.dir = dir;
+        this.certificates = certificates;
+        this.server = server;
+        this.admin = admin;
+        this.trustDomain = TrustDomain.of(server.config().pki().trustDomain());
+    }
+
+    /** Starts everything in {@code dir} (which should be new and empty); on failure stops what started. */
+    public static DemoSystem start(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+        Files.createDirectories(dir);
+        DemoCertificates certs = DemoCertificates.create(dir);
+        certs.trustInThisJvm();
+        Path routes = dir.resolve("routes.yaml");
+        Files.writeString(routes, DemoRoutes.placeholder());
+        Map<String, String> o = new HashMap<>();
+        o.put("data-dir", dir.resolve("data").toString());
+        o.put("server.port", "0");
+        o.put("pki.mtls.port", "0");
+        o.put("server.shutdown-grace", "1s");
+        o.put("server.tls.enabled", "true");
+        o.put("server.tls.certificate", certs.certificateFile().toString());
+        o.put("server.tls.private-key", certs.keyFile().toString());
+        o.put("gateway.routes-file", routes.toString());
+        o.put("gateway.port", "0");
+        o.put("gateway.tls.enabled", "true");
+        o.put("gateway.tls.certificate", certs.certificateFile().toString());
+        o.put("gateway.tls.private-key", certs.keyFile().toString());
+        AegisServer server = AegisServer.start(ConfigLoader.load(Optional.empty(), Map.of(), o), Clock.systemUTC());
+        HttpClient http = HttpClient.newBuilder().sslContext(certs.clientContext()).connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        DemoSystem demo = new DemoSystem(dir, certs, server,
+                new DemoAdmin(http, server.baseUrl(), server.bootstrapCredential().orElseThrow()));
+        try {
+            demo.register();
+            demo.startGatewayIdentity(routes);
+            demo.startFleet();
+            Files.writeString(routes, DemoRoutes.full(demo.server.baseUrl(), demo.trustDomain,
+                    demo.fleet.get(FleetService.ORDERS).uri(), dir));
+            demo.admin.reloadGateway();
+            return demo;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void register() throws IOException, InterruptedException {
+        String issuer = server.baseUrl();
+        for (FleetService s : FleetService.values()) {
+            ObjectNode c = DemoAdmin.JSON.createObjectNode().put("client_id", s.id()).put("access_token_lifetime", 600);
+            c.putArray("grant_types").add("client_credentials").add("urn:ietf:params:oauth:grant-type:token-exchange");
+            var scopes = c.putArray("scopes").add("aegis:events").add("aegis:audit");
+            var audiences = c.putArray("audiences").add(issuer);
+            for (FleetService down = s.next().orElse(null); down != null; down = down.next().orElse(null)) {
+                scopes.add(down.scope());
+            }
+            s.next().ifPresent(n -> audiences.add(n.id()));
+            secrets.put(s.id(), admin.createClient(c));
+        }
+        ObjectNode app = DemoAdmin.JSON.createObjectNode().put("client_id", APP_CLIENT).put("client_name", "Aegis demo shop")
+                .put("first_party", true);
+        app.putArray("grant_types").add("authorization_code");
+        app.putArray("scopes").add("openid").add("orders:read").add(FleetService.ORDERS.scope())
+                .add(FleetService.PAYMENTS.scope()).add(FleetService.LEDGER.scope());
+        app.putArray("redirect_uris").add(REDIRECT_URI.toString());
+        app.putArray("audiences").add(FleetService.ORDERS.id());
+        secrets.put(APP_CLIENT, admin.createClient(app));
+        ObjectNode load = DemoAdmin.JSON.createObjectNode().put("client_id", LOAD_CLIENT);
+        load.putArray("grant_types").add("client_credentials");
+        load.putArray("scopes").add(FleetService.ORDERS.scope()).add(FleetService.PAYMENTS.scope())
+                .add(FleetService.LEDGER.scope());
+        load.putArray("audiences").add(FleetService.ORDERS.id());
+        secrets.put(LOAD_CLIENT, admin.createClient(load));
+        admin.createUser(USER, userPassword, List.of("customer"));
+    }
+
+    /**
+     * The gateway's X509-SVID ({@code spiffe://<domain>/demo/gateway}) from the workload CA with a join token,
+     * written as the PEM files the routes file names, with the trust domain's bundle as upstream trust.
+     */
+    private void startGatewayIdentity(Path routes) throws IOException, InterruptedException {
+        String id = FleetService.ORDERS.caller(trustDomain).toString();
+        try (WorkloadIdentity gateway = WorkloadIdentity.builder().controlPlane(URI.create(server.baseUrl()))
+                .mtlsEndpoint(URI.create(server.mtlsUrl())).trustDomain(trustDomain).joinToken(admin.joinToken(id))
+                .bootstrapClient(admin.http()).authorizer(PeerAuthorizer.allowing(FleetService.ORDERS.spiffeId(trustDomain)))
+                .start()) {
+            DemoCertificates.writePem(routes.resolveSibling(DemoRoutes.GATEWAY_CERT), gateway.svid().chain(),
+                    routes.resolveSibling(DemoRoutes.GATEWAY_KEY), gateway.svid().privateKey());
+            StringBuilder bundle = new StringBuilder();
+            spiffeBundle = gateway.peerVerifier().bundle(trustDomain).orElseThrow();
+            for (var root : spiffeBundle.x509Authorities()) {
+                bundle.append(DemoCertificates.pem(root));
+            }
+            Files.writeString(routes.resolveSibling(DemoRoutes.SPIFFE_BUNDLE), bundle);
+        }
+    }
+
+    private void startFleet() throws IOException, InterruptedException {
+        // From the end of the chain: each service needs the address of the next one.
+        List<FleetService> order = new ArrayList<>(List.of(FleetService.values()));
+        java.util.Collections.reverse(order);
+        for (FleetService s : order) {
+            Optional<URI> next = s.next().map(n -> fleet.get(n).uri());
+            ServiceSettings settings = new ServiceSettings(s, "127.0.0.1", 0, URI.create(server.baseUrl()),
+                    URI.create(server.mtlsUrl()), certificates.caFile(), trustDomain,
+                    bytes(admin.joinToken(s.spiffeId(trustDomain).toString())), bytes(secrets.get(s.id())), next);
+            fleet.put(s, RunningService.start(settings));
+        }
+    }
+
+    private static SecretBytes bytes(String value) {
+        return SecretBytes.copyOf(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public AegisServer server() {
+        return server;
+    }
+
+    DemoAdmin admin() {
+        return admin;
+    }
+
+    public String controlPlaneUrl() {
+        return server.baseUrl();
+    }
+
+    public String gatewayUrl() {
+        return "https://127.0.0.1:" + server.gatewayPort().orElseThrow();
+    }
+
+    public Path caFile() {
+        return certificates.caFile();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public TrustDomain trustDomain() {
+        return trustDomain;
+    }
+
+    public RunningService service(FleetService s) {
+        return fleet.get(s);
+    }
+
+    /** The client secret of a registered client (a fleet service, {@link #APP_CLIENT} or {@link #LOAD_CLIENT}). */
+    public String clientSecret(String clientId) {
+        return secrets.get(clientId);
+    }
+
+    public String userPassword() {
+        return userPassword;
+    }
+
+    public String adminCredential() {
+        return server.bootstrapCredential().orElseThrow();
+    }
+
+    /**
+     * A client TLS context that presents <em>no</em> certificate and accepts orders' SVID (SPIFFE bundle,
+     * SPIFFE ID): what a caller that bypasses the gateway without a workload identity has.
+     */
+    public SSLContext spiffeBundleTrust() {
+        PeerVerifier verifier = new PeerVerifier(PeerAuthorizer.allowing(FleetService.ORDERS.spiffeId(trustDomain)),
+                Clock.systemUTC());
+        verifier.updateBundle(spiffeBundle);
+        return MtlsContext.create(new SpiffeKeyManager(null), new SpiffeTrustManager(verifier));
+    }
+
+    /** A TLS client trusting the demo CA (control plane and gateway listeners); never follows redirects. */
+    public HttpClient httpClient() {
+        return admin.http();
+    }
+
+    @Override
+    public void close() {
+        List<FleetService> order = List.of(FleetService.ORDERS, FleetService.PAYMENTS, FleetService.LEDGER);
+        for (FleetService s : order) {
+            RunningService r = fleet.remove(s);
+            if (r != null) {
+                r.close();
+            }
+        }
+        server.close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.aegis.examples.internal;
+
+import dev.aegis.examples.api.FleetService;
+import dev.aegis.sdk.api.mtls.WorkloadIdentity;
+import dev.aegis.sdk.api.token.TokenEndpointClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The call to the next service of the chain: over mTLS with this workload's SVID (the trust manager accepts
+ * only the next service's SPIFFE ID), with the caller's token exchanged (RFC 8693) for one addressed to the
+ * next service only, reused per caller token until near its expiry.
+ *
+ * <p>An open connection is not cut when the peer's workload is revoked, so every change of the trust state
+ * (bundle, revocations) swaps in a fresh client: the next call makes a new handshake, which the new state
+ * checks. Thread-safe.
+ */
+final class Downstream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Downstream.class);
+    static final int MAX_BODY = 64 * 1024;
+
+    /** What the next service answered, or why there is no answer. */
+    record Reply(int status, String body) {
+    }
+
+    private final WorkloadIdentity identity;
+    private final TokenEndpointClient tokens;
+    private final FleetService caller;
+    private final URI endpoint;
+    private final AtomicReference<HttpClient> client = new AtomicReference<>();
+    private final LongAdder ok = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder unreachable = new LongAdder();
+
+    Downstream(WorkloadIdentity identity, TokenEndpointClient tokens, FleetService caller, URI next) {
+        this.identity = identity;
+        this.tokens = tokens;
+        this.caller = caller;
+        this.endpoint = next.resolve(caller.next().orElseThrow().path());
+        client.set(newClient());
+        identity.peerVerifier().onChange(this::reconnect);
+    }
+
+    private HttpClient newClient() {
+        return HttpClient.newBuilder().sslContext(identity.sslContext()).connectTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    private void reconnect() {
+        HttpClient old = client.getAndSet(newClient());
+        if (old != null) {
+            old.shutdown(); // in-flight calls finish; its connections close
+        }
+    }
+
+    /**
+     * @param callerToken the verified token this service received
+     * @param body        the request body to pass on
+     */
+    Reply call(String callerToken, byte[] body) {
+        String exchanged;
+        try {
+            exchanged = tokens.exchangeCached(callerToken, caller.next().orElseThrow().id(), caller.downstreamScope());
+        } catch (TokenEndpointClient.TokenEndpointException e) {
+            refused.increment();
+            LOG.atWarn().setMessage("token exchange refused").addKeyValue("service", caller.id())
+                    .addKeyValue("error", e.error()).log();
+            return new Reply(502, "{\"error\":\"token_exchange_refused\",\"oauth_error\":\"" + e.error() + "\"}");
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + exchanged).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            HttpResponse<byte[]> response = client.get().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            (response.statusCode() == 200 ? ok : refused).increment();
+            String text = response.body().length > MAX_BODY ? "{}" : new String(response.body(), StandardCharsets.UTF_8);
+            return new Reply(response.statusCode(), text.isEmpty() ? "{}" : text);
+        } catch (IOException e) {
+            // A refused handshake (revoked or unknown peer) lands here: the next service is not reachable for us.
+            unreachable.increment();
+            LOG.atWarn().setMessage("next service unreachable").addKeyValue("service", caller.id())
+                    .addKeyValue("error", e.getClass().getSimpleName()).log();
+            return new Reply(502, "{\"error\":\"downstream_unreachable\"}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(503, "{\"error\":\"interrupted\"}");
+        }
+    }
+
+    /** @return the downstream counters in the Prometheus text format */
+    String prometheusText() {
+        String prefix = "aegis_demo_downstream_calls_total{service=\"" + caller.id() + "\",outcome=\"";
+        return "# HELP aegis_demo_downstream_calls_total Calls to the next service by outcome.\n"
+                + "# TYPE aegis_demo_downstream_calls_total counter\n"
+                + prefix + "ok\"} " + ok.sum() + "\n" + prefix + "refused\"} " + refused.sum() + "\n"
+                + prefix + "unreachable\"} " + unreachable.sum() + "\n";
+    }
+
+    @Override
+    public void close() {
+        client.get().shutdownNow();
+    }
+}
