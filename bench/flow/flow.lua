@@ -22,9 +22,10 @@ function init(args)
 end
 
 if rate > 0 then
-  -- only defined for the fixed-rate run: wrk calls it before every request of a connection
+  -- only defined for the fixed-rate run: wrk calls it before every request of a connection (the first one
+  -- too). Uniform in [0, 2 * pause]: the mean gives the rate, and connections do not start in lockstep.
   function delay()
-    return pause
+    return math.random() * 2 * pause
   end
 end
 

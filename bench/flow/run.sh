@@ -6,11 +6,13 @@
 #   RFC 8693 exchanged tokens) and every hop is mTLS with SPIFFE-ID allow-lists.
 #   1. warm-up at WARMUP_CONNS connections (JIT, the verify-once caches and the per-token RFC 8693 exchanges at
 #      orders and payments, so that the measured runs are steady state), not reported
-#   2. saturation: closed loop, as fast as the system answers
-#   3. fixed offered rate: the same 1000 connections, each pausing so that the total is RATE requests/s
-#      (default: half the saturation throughput), where latency is not just 1000/throughput (Little's law)
+#   2. closed loop at WARMUP_CONNS connections: the flow's throughput and latency when not overloaded
+#   3. fixed offered rate: 1000 open connections, each pausing (uniform random, mean CONNS/RATE s) so that the
+#      total is RATE requests/s (default: half the throughput of 2, at least 100), where latency is not just
+#      1000/throughput (Little's law)
+#   4. saturation: closed loop at 1000 connections, as fast as the system answers
 #
-# usage: bench/flow/run.sh                     (about 2 minutes)
+# usage: bench/flow/run.sh                     (about 4 minutes)
 #        DURATION=30s CONNS=1000 TOKENS=500 RATE=2000 bench/flow/run.sh
 # needs: JDK 21+ (JAVA_HOME), wrk, curl, jq (apt-get install wrk jq curl)
 set -euo pipefail
@@ -19,6 +21,7 @@ HERE=$(pwd)
 ROOT=$(cd ../.. && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=${DURATION:-30s}
+FIXED_DURATION=${FIXED_DURATION:-60s}
 WARMUP=${WARMUP:-20s}
 WARMUP_CONNS=${WARMUP_CONNS:-50}
 CONNS=${CONNS:-1000}
@@ -75,12 +78,14 @@ run_wrk() { # label duration rate [connections]
 }
 echo "== warm-up $WARMUP at $WARMUP_CONNS connections" >&2
 run_wrk warmup "$WARMUP" 0 "$WARMUP_CONNS" >/dev/null
+echo "== closed loop at $WARMUP_CONNS connections, $DURATION" >&2
+run_wrk "closed-$WARMUP_CONNS" "$DURATION" 0 "$WARMUP_CONNS"
+# The fixed-rate run goes before the saturation run, so that it does not start in the wake of an overload.
+RATE=${RATE:-$(grep "^FLOW closed-$WARMUP_CONNS" "$OUT/wrk.txt" | sed 's/.* rps=\([0-9]*\).*/\1/' | awk '{ r = int($1 / 2); print (r < 100 ? 100 : r) }')}
+echo "== fixed rate $RATE requests/s over $CONNS open connections, $FIXED_DURATION" >&2
+run_wrk "fixed-rate-$RATE" "$FIXED_DURATION" "$RATE"
 echo "== saturation $DURATION, $CONNS connections" >&2
 run_wrk saturation "$DURATION" 0
-SAT_RPS=$(grep '^FLOW saturation' "$OUT/wrk.txt" | sed 's/.* rps=\([0-9]*\).*/\1/')
-RATE=${RATE:-$((SAT_RPS / 2 > 10 ? SAT_RPS / 2 : 10))}
-echo "== fixed rate $RATE requests/s over $CONNS open connections, $DURATION" >&2
-run_wrk "fixed-rate-$RATE" "$DURATION" "$RATE"
 
 echo "== gateway decisions after the runs (control plane /metrics)" >&2
 curl -sf --cacert "$CA" "$(jq -r .controlPlane "$READY")/metrics" | grep -E '^aegis_gateway_requests_total' \
