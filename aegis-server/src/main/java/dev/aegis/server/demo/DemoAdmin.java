@@ -55,6 +55,11 @@ final class DemoAdmin {
     /** Registers a workload and mints its one-time join token. */
     String joinToken(String spiffeId) throws IOException, InterruptedException {
         post("/admin/v1/workloads", JSON.createObjectNode().put("spiffeId", spiffeId).put("ttl", "1h"), 201);
+        return mintJoinToken(spiffeId);
+    }
+
+    /** Another one-time join token for an already registered workload (a second instance of it). */
+    String mintJoinToken(String spiffeId) throws IOException, InterruptedException {
         return post("/admin/v1/workloads/join-tokens", JSON.createObjectNode().put("spiffeId", spiffeId).put("ttl", "15m"), 201)
                 .path("token").asText();
     }
