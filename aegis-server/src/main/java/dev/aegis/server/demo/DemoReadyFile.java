@@ -27,7 +27,8 @@ public final class DemoReadyFile {
                 .put("ordersPath", FleetService.ORDERS.path()).put("caFile", demo.caFile().toAbsolutePath().toString())
                 .put("trustDomain", demo.trustDomain().name())
                 .put("gatewaySpiffeId", FleetService.ORDERS.caller(demo.trustDomain()).toString()).put("dataDir", demo.server().config().dataDir().toString())
-                .put("adminToken", demo.adminCredential());
+                .put("adminToken", demo.adminCredential())
+                .put("authzStore", demo.authzStore());
         ObjectNode services = root.putObject("services");
         for (FleetService s : FleetService.values()) {
             services.putObject(s.id()).put("url", demo.service(s).uri().toString())

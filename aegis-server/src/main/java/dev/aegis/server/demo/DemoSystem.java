@@ -51,6 +51,18 @@ public final class DemoSystem implements AutoCloseable {
     /** The gateway's rate-limited route: 3 requests per 10 s per source address. */
     public static final String BURST_PATH = "/orders/burst";
     public static final int BURST_LIMIT = 3;
+    /** The account only the demo user may write to (ledger's relationship check). */
+    public static final String USER_ACCOUNT = "alice-savings";
+    static final String ACCOUNTS_MODEL = """
+            model
+              schema 1.1
+
+            type user
+
+            type account
+              relations
+                define writer: [user, user:*]
+            """;
 
     private final Path dir;
     private final DemoCertificates certificates;
@@ -61,6 +73,8 @@ public final class DemoSystem implements AutoCloseable {
     private final Map<String, String> secrets = new HashMap<>();
     private final String userPassword = SecureIds.token(18);
     private volatile TrustBundle spiffeBundle;
+    private String userId;
+    private String authzStore;
 
     private DemoSystem(Path dir, DemoCertificates certificates, AegisServer server, DemoAdmin admin) {
         this.dir = dir;
@@ -114,7 +128,7 @@ public final class DemoSystem implements AutoCloseable {
         for (FleetService s : FleetService.values()) {
             ObjectNode c = DemoAdmin.JSON.createObjectNode().put("client_id", s.id()).put("access_token_lifetime", 600);
             c.putArray("grant_types").add("client_credentials").add("urn:ietf:params:oauth:grant-type:token-exchange");
-            var scopes = c.putArray("scopes").add("aegis:events").add("aegis:audit");
+            var scopes = c.putArray("scopes").add("aegis:events").add("aegis:audit").add("aegis:authz");
             var audiences = c.putArray("audiences").add(issuer);
             for (FleetService down = s.next().orElse(null); down != null; down = down.next().orElse(null)) {
                 scopes.add(down.scope());
@@ -136,7 +150,11 @@ public final class DemoSystem implements AutoCloseable {
                 .add(FleetService.LEDGER.scope());
         load.putArray("audiences").add(FleetService.ORDERS.id());
         secrets.put(LOAD_CLIENT, admin.createClient(load));
-        admin.createUser(USER, userPassword, List.of("customer"));
+        userId = admin.createUser(USER, userPassword, List.of("customer"));
+        // Ledger's relationships: anyone may write to account:main, only alice to account:alice-savings.
+        authzStore = admin.createAuthzStore("demo-ledger", ACCOUNTS_MODEL);
+        admin.tuple(authzStore, "writes", "user:*", "writer", "account:main");
+        admin.tuple(authzStore, "writes", "user:" + userId, "writer", "account:" + USER_ACCOUNT);
     }
 
     /**
@@ -168,7 +186,8 @@ public final class DemoSystem implements AutoCloseable {
             Optional<URI> next = s.next().map(n -> fleet.get(n).uri());
             ServiceSettings settings = new ServiceSettings(s, "127.0.0.1", 0, URI.create(server.baseUrl()),
                     URI.create(server.mtlsUrl()), certificates.caFile(), trustDomain,
-                    bytes(admin.joinToken(s.spiffeId(trustDomain).toString())), bytes(secrets.get(s.id())), next);
+                    bytes(admin.joinToken(s.spiffeId(trustDomain).toString())), bytes(secrets.get(s.id())), next,
+                    s == FleetService.LEDGER ? Optional.of(authzStore) : Optional.empty());
             fleet.put(s, RunningService.start(settings));
         }
     }
@@ -212,6 +231,16 @@ public final class DemoSystem implements AutoCloseable {
     /** The client secret of a registered client (a fleet service, {@link #APP_CLIENT} or {@link #LOAD_CLIENT}). */
     public String clientSecret(String clientId) {
         return secrets.get(clientId);
+    }
+
+    /** @return the demo user's id (its tokens' {@code sub}) */
+    public String userId() {
+        return userId;
+    }
+
+    /** @return the authorization store of ledger's account relationships */
+    public String authzStore() {
+        return authzStore;
     }
 
     public String userPassword() {

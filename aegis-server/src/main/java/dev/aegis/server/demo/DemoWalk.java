@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 public final class DemoWalk {
     static final String FULL_SCOPE = "openid " + FleetService.chainScope();
     /** How many steps a complete walk has. */
-    public static final int STEPS = 8;
+    public static final int STEPS = 9;
     private static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(5);
 
     private final DemoSystem demo;
@@ -55,6 +55,7 @@ public final class DemoWalk {
         }
         step("the call goes gateway -> orders -> payments -> ledger over mTLS with exchanged tokens", () -> callThrough(token));
         step("a token without the scope passes the gateway and is denied at the service", this::withoutScope);
+        step("ledger asks the authorization engine whether the user may write to the account", () -> relationship(token));
         step("a direct call that bypasses the gateway is refused", () -> bypass(token));
         step("the gateway's rate limit trips", () -> rateLimit(token));
         step("a revoked token is refused at every hop (propagation time per hop)", this::revokeToken);
@@ -131,6 +132,38 @@ public final class DemoWalk {
             throw new Failed("expected 403 insufficient_scope from orders, got " + r.statusCode() + " " + challenge);
         }
         return "403 from orders itself (WWW-Authenticate: " + challenge + "); the gateway route checks no scope";
+    }
+
+    /**
+     * Ledger's relationship check (DESIGN.md step 5) through the whole chain: alice's own account is allowed,
+     * another one is denied at ledger; then the tuple is deleted and the time until ledger denies is measured
+     * (its decision cache is dropped by the {@code authz.changed} event).
+     */
+    private String relationship(String token) throws Exception {
+        String own = "/orders?account=" + DemoSystem.USER_ACCOUNT;
+        HttpResponse<String> allowed = callGateway(own, token);
+        JsonNode ledger = DemoAdmin.JSON.readTree(allowed.body()).path("next").path("next");
+        if (allowed.statusCode() != 200 || !DemoSystem.USER_ACCOUNT.equals(ledger.path("account").asText())) {
+            throw new Failed("alice's own account: " + allowed.statusCode() + " " + allowed.body());
+        }
+        HttpResponse<String> other = callGateway("/orders?account=bob-savings", token);
+        JsonNode denial = DemoAdmin.JSON.readTree(other.body()).path("next").path("next");
+        if (!"forbidden".equals(denial.path("error").asText()) || !"ledger".equals(denial.path("service").asText())) {
+            throw new Failed("another account: " + other.statusCode() + " " + other.body());
+        }
+        demo.admin().tuple(demo.authzStore(), "deletes", "user:" + demo.userId(), "writer", "account:" + DemoSystem.USER_ACCOUNT);
+        long start = System.nanoTime();
+        long deadline = start + PROPAGATION_TIMEOUT.toNanos();
+        HttpResponse<String> r;
+        do {
+            r = callGateway(own, token);
+        } while (r.statusCode() == 200 && System.nanoTime() < deadline);
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (r.statusCode() == 200) {
+            throw new Failed("ledger still allows account:" + DemoSystem.USER_ACCOUNT + " 5 s after the tuple was deleted");
+        }
+        return String.format(java.util.Locale.ROOT, "account:%s allowed, account:bob-savings denied at ledger (403); "
+                + "tuple deleted -> denied %.0f ms later", DemoSystem.USER_ACCOUNT, ms);
     }
 
     private String bypass(String token) throws Exception {

@@ -132,12 +132,15 @@ class DemoEndToEndTest {
         }
         assertTrue(steps.get(1).detail().contains("ledger (act: payments,orders)"), steps.get(1).detail());
         assertTrue(steps.get(2).detail().startsWith("403 from orders itself"), steps.get(2).detail());
-        assertTrue(steps.get(4).detail().contains("[200, 200, 200, 429, 429]"), steps.get(4).detail());
+        assertTrue(steps.get(3).detail().contains("bob-savings denied at ledger"), steps.get(3).detail());
+        assertTrue(steps.get(5).detail().contains("[200, 200, 200, 429, 429]"), steps.get(5).detail());
         for (String hop : List.of("gateway", "orders", "payments", "ledger")) {
-            assertTrue(steps.get(5).detail().contains(hop + " "), steps.get(5).detail());
+            assertTrue(steps.get(6).detail().contains(hop + " "), steps.get(6).detail());
         }
-        assertTrue(steps.get(6).detail().contains("the gateway answers 502"), steps.get(6).detail());
-        assertTrue(steps.get(7).detail().startsWith("audit chain intact"), steps.get(7).detail());
+        assertTrue(steps.get(7).detail().contains("the gateway answers 502"), steps.get(7).detail());
+        assertTrue(steps.get(8).detail().startsWith("audit chain intact"), steps.get(8).detail());
+        assertTrue(demo.service(FleetService.LEDGER).metrics().contains("aegis_sdk_authz_checks_total"),
+                "ledger asks the authorization engine");
         String metrics = demo.service(FleetService.ORDERS).metrics();
         assertTrue(metrics.contains("aegis_sdk_requests_total{service=\"orders\",decision=\"forbidden\"}"), metrics);
         assertTrue(metrics.contains("aegis_demo_downstream_calls_total{service=\"orders\",outcome=\"unreachable\"}"), metrics);

@@ -64,8 +64,9 @@ final class Downstream implements AutoCloseable {
     /**
      * @param callerToken the verified token this service received
      * @param body        the request body to pass on
+     * @param query       the query to pass on ({@code ?account=…}, validated) or empty
      */
-    Reply call(String callerToken, byte[] body) {
+    Reply call(String callerToken, byte[] body, String query) {
         String exchanged;
         try {
             exchanged = tokens.exchangeCached(callerToken, caller.next().orElseThrow().id(), caller.downstreamScope());
@@ -75,7 +76,7 @@ final class Downstream implements AutoCloseable {
                     .addKeyValue("error", e.error()).log();
             return new Reply(502, "{\"error\":\"token_exchange_refused\",\"oauth_error\":\"" + e.error() + "\"}");
         }
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(query.isEmpty() ? endpoint : URI.create(endpoint + query)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + exchanged).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {

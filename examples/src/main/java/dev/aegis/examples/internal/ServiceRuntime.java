@@ -8,6 +8,7 @@ import dev.aegis.examples.api.FleetService;
 import dev.aegis.examples.api.RunningService;
 import dev.aegis.examples.api.ServiceSettings;
 import dev.aegis.sdk.api.audit.AuditClient;
+import dev.aegis.sdk.api.authz.AuthzClient;
 import dev.aegis.sdk.api.events.EventFeed;
 import dev.aegis.sdk.api.guard.GuardFilter;
 import dev.aegis.sdk.api.guard.ServiceGuard;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * One fleet service, wired from the SDK only: its X509-SVID ({@link WorkloadIdentity}, renewing; the trust
  * manager accepts its caller and the next service), its client-credentials token for the event stream and the
  * audit trail, a {@link ServiceGuard} behind a {@link GuardFilter} that admits only its caller's SPIFFE ID and
- * tokens with its scope, and the JDK's {@code HttpsServer} with client certificates required.
+ * tokens with its scope, ledger's relationship check ({@link AuthzClient}: may this user write to this account?,
+ * cached, dropped by {@code authz.changed}), and the JDK's {@code HttpsServer} with client certificates required.
  */
 public final class ServiceRuntime implements RunningService {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
@@ -54,13 +56,14 @@ public final class ServiceRuntime implements RunningService {
     private final HttpsServer server;
     private final ExecutorService executor;
     private final Downstream next;
+    private final AuthzClient authz;
     private final URI uri;
     private final ReentrantLock closeLock = new ReentrantLock();
     private boolean closed;
 
     private ServiceRuntime(FleetService service, WorkloadIdentity identity, AccessTokenVerifier verifier,
                            ServiceGuard guard, List<AutoCloseable> parts, HttpsServer server, ExecutorService executor,
-                           Downstream next, String host) {
+                           Downstream next, AuthzClient authz, String host) {
         this.service = service;
         this.identity = identity;
         this.verifier = verifier;
@@ -69,6 +72,7 @@ public final class ServiceRuntime implements RunningService {
         this.server = server;
         this.executor = executor;
         this.next = next;
+        this.authz = authz;
         this.uri = URI.create("https://" + host + ":" + server.getAddress().getPort());
     }
 
@@ -94,7 +98,9 @@ public final class ServiceRuntime implements RunningService {
                     service.id(), s.clientSecret(), clock);
             AccessTokenVerifier verifier = AccessTokenVerifier.create(issuer, service.id(),
                     RemoteJwks.fetch(controlPlane, URI.create(issuer + "/.well-known/jwks.json")), clock);
-            EventFeed feed = EventFeed.start(controlPlane, URI.create(issuer), List.of("token.revoked"),
+            List<String> topics = s.authzStore().isPresent() ? List.of("token.revoked", AuthzClient.CHANGED_TOPIC)
+                    : List.of("token.revoked");
+            EventFeed feed = EventFeed.start(controlPlane, URI.create(issuer), topics,
                     () -> tokens.serviceToken("aegis:events"), e -> { });
             parts.add(feed);
             verifier.followRevocations(feed);
@@ -106,6 +112,8 @@ public final class ServiceRuntime implements RunningService {
             parts.add(audit);
             ServiceGuard guard = new ServiceGuard(service.id(), verifier,
                     new DpopProofVerifier(clock, Duration.ofMinutes(1)), audit, true);
+            AuthzClient authz = s.authzStore().map(store -> new AuthzClient(controlPlane, URI.create(issuer), store,
+                    () -> tokens.serviceToken("aegis:authz"), AuthzClient.Settings.defaults()).followChanges(feed)).orElse(null);
             Downstream next = s.next().map(url -> new Downstream(identity, tokens, service, url)).orElse(null);
             if (next != null) {
                 parts.add(next);
@@ -113,8 +121,8 @@ public final class ServiceRuntime implements RunningService {
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             HttpsServer server = listen(s, identity.sslContext(), executor);
             ServiceRuntime runtime = new ServiceRuntime(service, identity, verifier, guard, parts, server, executor, next,
-                    s.host());
-            server.createContext(service.path(), new FleetHandler(service, next)).getFilters().add(
+                    authz, s.host());
+            server.createContext(service.path(), new FleetHandler(service, next, authz, guard)).getFilters().add(
                     GuardFilter.requiring(guard, Set.of(service.scope()), service.action())
                             .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain()))));
             server.createContext("/metrics", exchange -> text(exchange, runtime.metrics()));
@@ -177,7 +185,8 @@ public final class ServiceRuntime implements RunningService {
 
     @Override
     public String metrics() {
-        return guard.prometheusText() + (next == null ? "" : next.prometheusText());
+        return guard.prometheusText() + (next == null ? "" : next.prometheusText())
+                + (authz == null ? "" : authz.prometheusText());
     }
 
     @Override
