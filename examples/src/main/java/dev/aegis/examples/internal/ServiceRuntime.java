@@ -54,7 +54,6 @@ public final class ServiceRuntime implements RunningService {
     private final ServiceGuard guard;
     private final List<AutoCloseable> parts;
     private final HttpsServer server;
-    private final ExecutorService executor;
     private final Downstream next;
     private final AuthzClient authz;
     private final URI uri;
@@ -62,15 +61,14 @@ public final class ServiceRuntime implements RunningService {
     private boolean closed;
 
     private ServiceRuntime(FleetService service, WorkloadIdentity identity, AccessTokenVerifier verifier,
-                           ServiceGuard guard, List<AutoCloseable> parts, HttpsServer server, ExecutorService executor,
-                           Downstream next, AuthzClient authz, String host) {
+                           ServiceGuard guard, List<AutoCloseable> parts, HttpsServer server, Downstream next,
+                           AuthzClient authz, String host) {
         this.service = service;
         this.identity = identity;
         this.verifier = verifier;
         this.guard = guard;
         this.parts = parts;
         this.server = server;
-        this.executor = executor;
         this.next = next;
         this.authz = authz;
         this.uri = URI.create("https://" + host + ":" + server.getAddress().getPort());
@@ -84,14 +82,7 @@ public final class ServiceRuntime implements RunningService {
         try {
             HttpClient controlPlane = HttpClient.newBuilder().sslContext(ControlPlaneTrust.fromPem(s.controlPlaneCa()))
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            PeerAuthorizer peers = PeerAuthorizer.allowing(service.caller(s.trustDomain()));
-            if (service.next().isPresent()) {
-                peers = peers.orId(service.next().get().spiffeId(s.trustDomain()));
-            }
-            WorkloadIdentity identity = WorkloadIdentity.builder().controlPlane(s.controlPlane())
-                    .mtlsEndpoint(s.mtlsEndpoint()).trustDomain(s.trustDomain())
-                    .joinToken(new String(s.joinToken().revealCopy(), StandardCharsets.UTF_8))
-                    .bootstrapClient(controlPlane).authorizer(peers).clock(clock).start();
+            WorkloadIdentity identity = join(s, controlPlane, clock);
             parts.add(identity);
             String issuer = s.controlPlane().toString().replaceAll("/+$", "");
             TokenEndpointClient tokens = new TokenEndpointClient(controlPlane, URI.create(issuer + "/oauth2/token"),
@@ -104,9 +95,7 @@ public final class ServiceRuntime implements RunningService {
                     () -> tokens.serviceToken("aegis:events"), e -> { });
             parts.add(feed);
             verifier.followRevocations(feed);
-            if (!feed.awaitCaughtUp(Duration.ofSeconds(10))) {
-                throw new IOException(service.id() + ": the event stream did not catch up within 10 s");
-            }
+            awaitCaughtUp(feed, service);
             AuditClient audit = AuditClient.start(controlPlane, URI.create(issuer), () -> tokens.serviceToken("aegis:audit"),
                     AuditClient.Settings.defaults());
             parts.add(audit);
@@ -119,15 +108,11 @@ public final class ServiceRuntime implements RunningService {
                 parts.add(next);
             }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            parts.add(executor::shutdownNow);
             HttpsServer server = listen(s, identity.sslContext(), executor);
-            ServiceRuntime runtime = new ServiceRuntime(service, identity, verifier, guard, parts, server, executor, next,
+            ServiceRuntime runtime = new ServiceRuntime(service, identity, verifier, guard, parts, server, next,
                     authz, s.host());
-            server.createContext(service.path(), new FleetHandler(service, next, authz, guard)).getFilters().add(
-                    GuardFilter.requiring(guard, Set.of(service.scope()), service.action())
-                            .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain()))));
-            server.createContext("/metrics", exchange -> text(exchange, runtime.metrics()));
-            server.createContext("/healthz", exchange -> text(exchange, "ok\n"));
-            server.start();
+            runtime.serve(new FleetHandler(service, next, authz, guard), s);
             LOG.atInfo().setMessage("fleet service started").addKeyValue("service", service.id())
                     .addKeyValue("port", server.getAddress().getPort()).addKeyValue("spiffeId", identity.spiffeId()).log();
             return runtime;
@@ -135,6 +120,38 @@ public final class ServiceRuntime implements RunningService {
             closeAll(parts);
             throw e;
         }
+    }
+
+    /**
+     * Joins the workload CA: the trust manager accepts the service's one caller and the next service (the filter
+     * narrows the listener to the caller).
+     */
+    private static WorkloadIdentity join(ServiceSettings s, HttpClient controlPlane, Clock clock)
+            throws IOException, InterruptedException {
+        FleetService service = s.service();
+        PeerAuthorizer peers = PeerAuthorizer.allowing(service.caller(s.trustDomain()));
+        if (service.next().isPresent()) {
+            peers = peers.orId(service.next().get().spiffeId(s.trustDomain()));
+        }
+        return WorkloadIdentity.builder().controlPlane(s.controlPlane()).mtlsEndpoint(s.mtlsEndpoint())
+                .trustDomain(s.trustDomain()).joinToken(new String(s.joinToken().revealCopy(), StandardCharsets.UTF_8))
+                .bootstrapClient(controlPlane).authorizer(peers).clock(clock).start();
+    }
+
+    /** Every revocation retained by the control plane is known before the first request is served. */
+    private static void awaitCaughtUp(EventFeed feed, FleetService service) throws IOException, InterruptedException {
+        if (!feed.awaitCaughtUp(Duration.ofSeconds(10))) {
+            throw new IOException(service.id() + ": the event stream did not catch up within 10 s");
+        }
+    }
+
+    private void serve(FleetHandler handler, ServiceSettings s) {
+        server.createContext(service.path(), handler).getFilters().add(
+                GuardFilter.requiring(guard, Set.of(service.scope()), service.action())
+                        .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain()))));
+        server.createContext("/metrics", exchange -> text(exchange, metrics()));
+        server.createContext("/healthz", exchange -> text(exchange, "ok\n"));
+        server.start();
     }
 
     private static HttpsServer listen(ServiceSettings s, SSLContext tls, ExecutorService executor) throws IOException {
@@ -198,8 +215,7 @@ public final class ServiceRuntime implements RunningService {
             }
             closed = true;
             server.stop(0);
-            executor.shutdownNow();
-            closeAll(parts);
+            closeAll(parts); // the request executor among them
         } finally {
             closeLock.unlock();
         }
