@@ -75,7 +75,7 @@ class DemoEndToEndTest {
 
     @Test
     @Order(1)
-    void aWorkloadThatIsNotTheGatewayIsRefusedAtOrdersWithAValidSvidAndAValidToken() throws Exception {
+    void gatewayBypassWithAnotherWorkloadsValidSvidAndAValidTokenIsRefusedAtOrders() throws Exception {
         String token = userToken(DemoWalk.FULL_SCOPE);
         try (WorkloadIdentity payments = instanceOf(FleetService.PAYMENTS.spiffeId(demo.trustDomain()))) {
             HttpResponse<String> r = postOrders(HttpClient.newBuilder().sslContext(payments.sslContext()).build(), token);
@@ -86,7 +86,7 @@ class DemoEndToEndTest {
 
     @Test
     @Order(2)
-    void evenTheGatewaysOwnSvidGetsNothingWithoutATokenForOrdersCarryingItsScope() throws Exception {
+    void confusedDeputyTokenForAnotherAudienceAScopelessOrAForgedTokenAreRefusedAtOrdersEvenFromTheGateway() throws Exception {
         String full = userToken(DemoWalk.FULL_SCOPE);
         try (WorkloadIdentity gateway = instanceOf(FleetService.ORDERS.caller(demo.trustDomain()))) {
             HttpClient asGateway = HttpClient.newBuilder().sslContext(gateway.sslContext()).build();
@@ -112,7 +112,7 @@ class DemoEndToEndTest {
 
     @Test
     @Order(3)
-    void aCallerWithoutAClientCertificateGetsNoHandshakeAndTheGatewayWantsAToken() throws Exception {
+    void gatewayBypassWithoutAClientCertificateGetsNoHandshakeAndTheGatewayWantsAToken() throws Exception {
         HttpClient noCertificate = HttpClient.newBuilder().sslContext(demo.spiffeBundleTrust()).build();
         assertThrows(IOException.class, () -> postOrders(noCertificate, userToken(DemoWalk.FULL_SCOPE)));
 
@@ -124,6 +124,27 @@ class DemoEndToEndTest {
 
     @Test
     @Order(4)
+    void theReadyFileTellsALoadGeneratorWhereEverythingIsAndIsForTheOwnerOnly() throws Exception {
+        Path file = dir.resolve("ready.json");
+        DemoReadyFile.write(file, demo);
+        var ready = DemoAdmin.JSON.readTree(java.nio.file.Files.readString(file));
+        assertEquals(DemoReadyFile.VERSION, ready.path("version").asInt());
+        assertEquals(demo.gatewayUrl(), ready.path("gateway").asText());
+        assertEquals("/orders", ready.path("ordersPath").asText());
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), java.nio.file.Files.getPosixFilePermissions(file));
+        // What the file promises works: a client-credentials token of the load client, through the gateway.
+        String token = demo.admin().clientToken(ready.path("loadClient").path("clientId").asText(),
+                ready.path("loadClient").path("clientSecret").asText(), ready.path("loadClient").path("scope").asText());
+        HttpResponse<String> r = demo.httpClient().send(HttpRequest.newBuilder(URI.create(ready.path("gateway").asText()
+                + ready.path("ordersPath").asText())).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(demo.service(FleetService.ORDERS).uri().toString(), ready.path("services").path("orders").path("url").asText());
+    }
+
+    @Test
+    @Order(5)
     void theDemoWalkShowsEveryStepOfTheFlow() throws Exception {
         List<DemoStep> steps = new DemoWalk(demo, step -> { }).run();
         assertEquals(DemoWalk.STEPS, steps.size(), steps::toString);
