@@ -46,15 +46,42 @@ final class DemoAdmin {
         return post("/admin/v1/clients", client, 201).path("client_secret").asText();
     }
 
-    void createUser(String username, String password, List<String> roles) throws IOException, InterruptedException {
+    /** @return the new user's id (the {@code sub} of its tokens) */
+    String createUser(String username, String password, List<String> roles) throws IOException, InterruptedException {
         ObjectNode user = JSON.createObjectNode().put("username", username).put("password", password);
         roles.forEach(user.putArray("roles")::add);
-        post("/admin/v1/users", user, 201);
+        return post("/admin/v1/users", user, 201).path("user_id").asText();
+    }
+
+    /** Creates an authorization store with a model in the OpenFGA DSL; @return the store id */
+    String createAuthzStore(String name, String modelDsl) throws IOException, InterruptedException {
+        String store = post("/stores", JSON.createObjectNode().put("name", name), 201).path("id").asText();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/stores/" + store + "/authorization-models"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + credential)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(modelDsl)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("the authorization model was refused: " + r.statusCode());
+        }
+        return store;
+    }
+
+    /** Writes ({@code "writes"}) or deletes ({@code "deletes"}) one relationship tuple. */
+    void tuple(String store, String operation, String user, String relation, String object) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject(operation).putArray("tuple_keys").addObject().put("user", user).put("relation", relation)
+                .put("object", object);
+        post("/stores/" + store + "/write", body, 200);
     }
 
     /** Registers a workload and mints its one-time join token. */
     String joinToken(String spiffeId) throws IOException, InterruptedException {
         post("/admin/v1/workloads", JSON.createObjectNode().put("spiffeId", spiffeId).put("ttl", "1h"), 201);
+        return mintJoinToken(spiffeId);
+    }
+
+    /** Another one-time join token for an already registered workload (a second instance of it). */
+    String mintJoinToken(String spiffeId) throws IOException, InterruptedException {
         return post("/admin/v1/workloads/join-tokens", JSON.createObjectNode().put("spiffeId", spiffeId).put("ttl", "15m"), 201)
                 .path("token").asText();
     }

@@ -25,13 +25,17 @@ public final class DemoReadyFile {
                 .put("controlPlane", demo.controlPlaneUrl()).put("tokenEndpoint", demo.controlPlaneUrl() + "/oauth2/token")
                 .put("mtls", demo.server().mtlsUrl()).put("gateway", demo.gatewayUrl())
                 .put("ordersPath", FleetService.ORDERS.path()).put("caFile", demo.caFile().toAbsolutePath().toString())
-                .put("trustDomain", demo.trustDomain().name()).put("dataDir", demo.server().config().dataDir().toString())
-                .put("adminToken", demo.adminCredential());
+                .put("trustDomain", demo.trustDomain().name())
+                .put("gatewaySpiffeId", FleetService.ORDERS.caller(demo.trustDomain()).toString()).put("dataDir", demo.server().config().dataDir().toString())
+                .put("adminToken", demo.adminCredential())
+                .put("authzStore", demo.authzStore());
         ObjectNode services = root.putObject("services");
         for (FleetService s : FleetService.values()) {
             services.putObject(s.id()).put("url", demo.service(s).uri().toString())
                     .put("spiffeId", demo.service(s).spiffeId().toString())
-                    .put("metrics", demo.service(s).uri().resolve("/metrics").toString());
+                    .put("callerSpiffeId", s.caller(demo.trustDomain()).toString())
+                    .put("metrics", demo.service(s).uri().resolve("/metrics").toString())
+                    .put("clientId", s.id()).put("clientSecret", demo.clientSecret(s.id()));
         }
         root.putObject("loadClient").put("clientId", DemoSystem.LOAD_CLIENT)
                 .put("clientSecret", demo.clientSecret(DemoSystem.LOAD_CLIENT)).put("scope", FleetService.chainScope());

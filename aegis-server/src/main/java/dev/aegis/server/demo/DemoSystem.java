@@ -42,6 +42,7 @@ import javax.net.ssl.SSLContext;
  * <p>Closed in reverse order of start. Not thread-safe to close concurrently.
  */
 public final class DemoSystem implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemoSystem.class);
     /** The demo application (authorization code + PKCE through the login page). */
     public static final String APP_CLIENT = "demo-app";
     /** A machine client for load generators (client credentials with the chain's scopes). */
@@ -51,6 +52,18 @@ public final class DemoSystem implements AutoCloseable {
     /** The gateway's rate-limited route: 3 requests per 10 s per source address. */
     public static final String BURST_PATH = "/orders/burst";
     public static final int BURST_LIMIT = 3;
+    /** The account only the demo user may write to (ledger's relationship check). */
+    public static final String USER_ACCOUNT = "alice-savings";
+    static final String ACCOUNTS_MODEL = """
+            model
+              schema 1.1
+
+            type user
+
+            type account
+              relations
+                define writer: [user, user:*]
+            """;
 
     private final Path dir;
     private final DemoCertificates certificates;
@@ -61,6 +74,16 @@ public final class DemoSystem implements AutoCloseable {
     private final Map<String, String> secrets = new HashMap<>();
     private final String userPassword = SecureIds.token(18);
     private volatile TrustBundle spiffeBundle;
+    private String userId;
+    private WorkloadIdentity gatewayIdentity;
+    private volatile String gatewaySerial;
+    private final java.util.concurrent.ScheduledExecutorService renewals =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "aegis-demo-gateway-svid");
+                t.setDaemon(true);
+                return t;
+            });
+    private String authzStore;
 
     private DemoSystem(Path dir, DemoCertificates certificates, AegisServer server, DemoAdmin admin) {
         this.dir = dir;
@@ -99,9 +122,8 @@ public final class DemoSystem implements AutoCloseable {
             demo.register();
             demo.startGatewayIdentity(routes);
             demo.startFleet();
-            Files.writeString(routes, DemoRoutes.full(demo.server.baseUrl(), demo.trustDomain,
-                    demo.fleet.get(FleetService.ORDERS).uri(), dir));
-            demo.admin.reloadGateway();
+            demo.publishRoutes(routes);
+            demo.followGatewayRenewals(routes);
             return demo;
         } catch (IOException | InterruptedException | RuntimeException e) {
             demo.close();
@@ -114,7 +136,7 @@ public final class DemoSystem implements AutoCloseable {
         for (FleetService s : FleetService.values()) {
             ObjectNode c = DemoAdmin.JSON.createObjectNode().put("client_id", s.id()).put("access_token_lifetime", 600);
             c.putArray("grant_types").add("client_credentials").add("urn:ietf:params:oauth:grant-type:token-exchange");
-            var scopes = c.putArray("scopes").add("aegis:events").add("aegis:audit");
+            var scopes = c.putArray("scopes").add("aegis:events").add("aegis:audit").add("aegis:authz");
             var audiences = c.putArray("audiences").add(issuer);
             for (FleetService down = s.next().orElse(null); down != null; down = down.next().orElse(null)) {
                 scopes.add(down.scope());
@@ -136,7 +158,11 @@ public final class DemoSystem implements AutoCloseable {
                 .add(FleetService.LEDGER.scope());
         load.putArray("audiences").add(FleetService.ORDERS.id());
         secrets.put(LOAD_CLIENT, admin.createClient(load));
-        admin.createUser(USER, userPassword, List.of("customer"));
+        userId = admin.createUser(USER, userPassword, List.of("customer"));
+        // Ledger's relationships: anyone may write to account:main, only alice to account:alice-savings.
+        authzStore = admin.createAuthzStore("demo-ledger", ACCOUNTS_MODEL);
+        admin.tuple(authzStore, "writes", "user:*", "writer", "account:main");
+        admin.tuple(authzStore, "writes", "user:" + userId, "writer", "account:" + USER_ACCOUNT);
     }
 
     /**
@@ -145,19 +171,52 @@ public final class DemoSystem implements AutoCloseable {
      */
     private void startGatewayIdentity(Path routes) throws IOException, InterruptedException {
         String id = FleetService.ORDERS.caller(trustDomain).toString();
-        try (WorkloadIdentity gateway = WorkloadIdentity.builder().controlPlane(URI.create(server.baseUrl()))
+        gatewayIdentity = WorkloadIdentity.builder().controlPlane(URI.create(server.baseUrl()))
                 .mtlsEndpoint(URI.create(server.mtlsUrl())).trustDomain(trustDomain).joinToken(admin.joinToken(id))
                 .bootstrapClient(admin.http()).authorizer(PeerAuthorizer.allowing(FleetService.ORDERS.spiffeId(trustDomain)))
-                .start()) {
-            DemoCertificates.writePem(routes.resolveSibling(DemoRoutes.GATEWAY_CERT), gateway.svid().chain(),
-                    routes.resolveSibling(DemoRoutes.GATEWAY_KEY), gateway.svid().privateKey());
-            StringBuilder bundle = new StringBuilder();
-            spiffeBundle = gateway.peerVerifier().bundle(trustDomain).orElseThrow();
-            for (var root : spiffeBundle.x509Authorities()) {
-                bundle.append(DemoCertificates.pem(root));
-            }
-            Files.writeString(routes.resolveSibling(DemoRoutes.SPIFFE_BUNDLE), bundle);
+                .start();
+        writeGatewaySvid(routes);
+    }
+
+    /** The gateway's current SVID, key and the trust domain's roots as the PEM files its routes name. */
+    private void writeGatewaySvid(Path routes) throws IOException {
+        var svid = gatewayIdentity.svid();
+        DemoCertificates.writePem(routes.resolveSibling(DemoRoutes.GATEWAY_CERT), svid.chain(),
+                routes.resolveSibling(DemoRoutes.GATEWAY_KEY), svid.privateKey());
+        StringBuilder bundle = new StringBuilder();
+        spiffeBundle = gatewayIdentity.peerVerifier().bundle(trustDomain).orElseThrow();
+        for (var root : spiffeBundle.x509Authorities()) {
+            bundle.append(DemoCertificates.pem(root));
         }
+        Files.writeString(routes.resolveSibling(DemoRoutes.SPIFFE_BUNDLE), bundle);
+        gatewaySerial = svid.serial();
+    }
+
+    /** The routes file naming the current SVID's serial (so its content changes with it), then a reload. */
+    private void publishRoutes(Path routes) throws IOException, InterruptedException {
+        Files.writeString(routes, "# gateway SVID " + gatewaySerial + "\n" + DemoRoutes.full(server.baseUrl(), trustDomain,
+                fleet.get(FleetService.ORDERS).uri(), dir));
+        admin.reloadGateway();
+    }
+
+    /**
+     * The gateway reads its upstream certificate from files: when the workload identity has renewed the SVID (at
+     * half-life), write the new one and reload the routes, so a demo that keeps running outlives its first SVID.
+     */
+    private void followGatewayRenewals(Path routes) {
+        renewals.scheduleWithFixedDelay(() -> {
+            if (gatewayIdentity.svid().serial().equals(gatewaySerial)) {
+                return;
+            }
+            try {
+                writeGatewaySvid(routes);
+                publishRoutes(routes);
+            } catch (IOException | RuntimeException e) {
+                LOG.atWarn().setMessage("gateway SVID not refreshed").addKeyValue("error", e.toString()).log();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void startFleet() throws IOException, InterruptedException {
@@ -168,7 +227,8 @@ public final class DemoSystem implements AutoCloseable {
             Optional<URI> next = s.next().map(n -> fleet.get(n).uri());
             ServiceSettings settings = new ServiceSettings(s, "127.0.0.1", 0, URI.create(server.baseUrl()),
                     URI.create(server.mtlsUrl()), certificates.caFile(), trustDomain,
-                    bytes(admin.joinToken(s.spiffeId(trustDomain).toString())), bytes(secrets.get(s.id())), next);
+                    bytes(admin.joinToken(s.spiffeId(trustDomain).toString())), bytes(secrets.get(s.id())), next,
+                    s == FleetService.LEDGER ? Optional.of(authzStore) : Optional.empty());
             fleet.put(s, RunningService.start(settings));
         }
     }
@@ -214,6 +274,16 @@ public final class DemoSystem implements AutoCloseable {
         return secrets.get(clientId);
     }
 
+    /** @return the demo user's id (its tokens' {@code sub}) */
+    public String userId() {
+        return userId;
+    }
+
+    /** @return the authorization store of ledger's account relationships */
+    public String authzStore() {
+        return authzStore;
+    }
+
     public String userPassword() {
         return userPassword;
     }
@@ -240,12 +310,16 @@ public final class DemoSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        renewals.shutdownNow();
         List<FleetService> order = List.of(FleetService.ORDERS, FleetService.PAYMENTS, FleetService.LEDGER);
         for (FleetService s : order) {
             RunningService r = fleet.remove(s);
             if (r != null) {
                 r.close();
             }
+        }
+        if (gatewayIdentity != null) {
+            gatewayIdentity.close();
         }
         server.close();
     }

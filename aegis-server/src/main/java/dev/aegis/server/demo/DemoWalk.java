@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 public final class DemoWalk {
     static final String FULL_SCOPE = "openid " + FleetService.chainScope();
     /** How many steps a complete walk has. */
-    public static final int STEPS = 8;
+    public static final int STEPS = 9;
     private static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(5);
 
     private final DemoSystem demo;
@@ -38,6 +38,7 @@ public final class DemoWalk {
     private final Consumer<DemoStep> out;
     private final List<DemoStep> steps = new ArrayList<>();
     private final UserLogin login;
+    private String userToken;
 
     public DemoWalk(DemoSystem demo, Consumer<DemoStep> out) {
         this.demo = demo;
@@ -49,12 +50,14 @@ public final class DemoWalk {
 
     /** Runs every step (a failed step does not stop the walk); @return the results in order */
     public List<DemoStep> run() {
-        String token = step("a user logs in (authorization code + PKCE through the login page)", this::logIn);
+        step("a user logs in (authorization code + PKCE through the login page)", this::logIn);
+        String token = userToken;
         if (token == null) {
             return steps;
         }
         step("the call goes gateway -> orders -> payments -> ledger over mTLS with exchanged tokens", () -> callThrough(token));
         step("a token without the scope passes the gateway and is denied at the service", this::withoutScope);
+        step("ledger asks the authorization engine whether the user may write to the account", () -> relationship(token));
         step("a direct call that bypasses the gateway is refused", () -> bypass(token));
         step("the gateway's rate limit trips", () -> rateLimit(token));
         step("a revoked token is refused at every hop (propagation time per hop)", this::revokeToken);
@@ -63,9 +66,9 @@ public final class DemoWalk {
         return steps;
     }
 
-    /** A step's body: the detail to print, or an exception / {@link Failed} when the system misbehaved. */
-    private interface Body<T> {
-        T run() throws Exception;
+    /** A step's body: the detail to print (never a token), or an exception / {@link Failed} when it misbehaved. */
+    private interface Body {
+        String run() throws Exception;
     }
 
     /** The system misbehaved; the message says how. */
@@ -77,12 +80,10 @@ public final class DemoWalk {
         }
     }
 
-    private <T> T step(String name, Body<T> body) {
+    private void step(String name, Body body) {
         DemoStep result;
-        T value = null;
         try {
-            value = body.run();
-            result = new DemoStep(name, true, value instanceof String s && s.startsWith("ey") ? "access token issued" : String.valueOf(value));
+            result = new DemoStep(name, true, body.run());
         } catch (Failed e) {
             result = new DemoStep(name, false, e.getMessage());
         } catch (InterruptedException e) {
@@ -93,11 +94,11 @@ public final class DemoWalk {
         }
         steps.add(result);
         out.accept(result);
-        return result.ok() ? value : null;
     }
 
     private String logIn() throws IOException, InterruptedException {
-        return login.login(DemoSystem.USER, demo.userPassword(), FULL_SCOPE);
+        userToken = login.login(DemoSystem.USER, demo.userPassword(), FULL_SCOPE);
+        return "user " + DemoSystem.USER + " signed in at the login page; access token for \"" + FULL_SCOPE + "\" (aud orders)";
     }
 
     HttpResponse<String> callGateway(String path, String token) throws IOException, InterruptedException {
@@ -131,6 +132,38 @@ public final class DemoWalk {
             throw new Failed("expected 403 insufficient_scope from orders, got " + r.statusCode() + " " + challenge);
         }
         return "403 from orders itself (WWW-Authenticate: " + challenge + "); the gateway route checks no scope";
+    }
+
+    /**
+     * Ledger's relationship check (DESIGN.md step 5) through the whole chain: alice's own account is allowed,
+     * another one is denied at ledger; then the tuple is deleted and the time until ledger denies is measured
+     * (its decision cache is dropped by the {@code authz.changed} event).
+     */
+    private String relationship(String token) throws Exception {
+        String own = "/orders?account=" + DemoSystem.USER_ACCOUNT;
+        HttpResponse<String> allowed = callGateway(own, token);
+        JsonNode ledger = DemoAdmin.JSON.readTree(allowed.body()).path("next").path("next");
+        if (allowed.statusCode() != 200 || !DemoSystem.USER_ACCOUNT.equals(ledger.path("account").asText())) {
+            throw new Failed("alice's own account: " + allowed.statusCode() + " " + allowed.body());
+        }
+        HttpResponse<String> other = callGateway("/orders?account=bob-savings", token);
+        JsonNode denial = DemoAdmin.JSON.readTree(other.body()).path("next").path("next");
+        if (!"forbidden".equals(denial.path("error").asText()) || !"ledger".equals(denial.path("service").asText())) {
+            throw new Failed("another account: " + other.statusCode() + " " + other.body());
+        }
+        demo.admin().tuple(demo.authzStore(), "deletes", "user:" + demo.userId(), "writer", "account:" + DemoSystem.USER_ACCOUNT);
+        long start = System.nanoTime();
+        long deadline = start + PROPAGATION_TIMEOUT.toNanos();
+        HttpResponse<String> r;
+        do {
+            r = callGateway(own, token);
+        } while (r.statusCode() == 200 && System.nanoTime() < deadline);
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (r.statusCode() == 200) {
+            throw new Failed("ledger still allows account:" + DemoSystem.USER_ACCOUNT + " 5 s after the tuple was deleted");
+        }
+        return String.format(java.util.Locale.ROOT, "account:%s allowed, account:bob-savings denied at ledger (403); "
+                + "tuple deleted -> denied %.0f ms later", DemoSystem.USER_ACCOUNT, ms);
     }
 
     private String bypass(String token) throws Exception {

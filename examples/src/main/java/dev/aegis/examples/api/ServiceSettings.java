@@ -21,12 +21,14 @@ import java.util.Optional;
  * @param joinToken        the one-time join token for this service's SPIFFE ID
  * @param clientSecret     the service's OAuth client secret (client id = {@link FleetService#id()})
  * @param next             the URL of the next service; required unless the service is the end of the chain
+ * @param authzStore       the authorization store ledger asks whether the user may write to the account
+ *                         (required for ledger, which fails closed without it; unused elsewhere)
  *
  *                         <p>Immutable; secrets are {@link SecretBytes} (redacted in {@code toString}).
  */
 public record ServiceSettings(FleetService service, String host, int port, URI controlPlane, URI mtlsEndpoint,
                               Path controlPlaneCa, TrustDomain trustDomain, SecretBytes joinToken,
-                              SecretBytes clientSecret, Optional<URI> next) {
+                              SecretBytes clientSecret, Optional<URI> next, Optional<String> authzStore) {
     /** Validates. */
     public ServiceSettings {
         Objects.requireNonNull(service, "service");
@@ -42,6 +44,10 @@ public record ServiceSettings(FleetService service, String host, int port, URI c
         Objects.requireNonNull(clientSecret, "clientSecret");
         Objects.requireNonNull(next, "next");
         next.ifPresent(uri -> requireHttps(uri, "next"));
+        Objects.requireNonNull(authzStore, "authzStore");
+        if (service == FleetService.LEDGER && authzStore.isEmpty()) {
+            throw new IllegalArgumentException("ledger needs the authorization store of its account relationships");
+        }
         if (service.next().isPresent() != next.isPresent()) {
             throw new IllegalArgumentException(service.id() + (next.isPresent()
                     ? " is the end of the chain and calls no next service" : " needs the URL of " + service.next().get().id()));
@@ -59,7 +65,7 @@ public record ServiceSettings(FleetService service, String host, int port, URI c
      * Reads the settings of a service started on its own (its {@code main}) from the environment:
      * {@code AEGIS_URL}, {@code AEGIS_MTLS_URL}, {@code AEGIS_CA_FILE}, {@code AEGIS_TRUST_DOMAIN} (default
      * {@code aegis.local}), {@code AEGIS_JOIN_TOKEN}, {@code AEGIS_CLIENT_SECRET}, {@code PORT} (default 0),
-     * {@code HOST} (default 127.0.0.1), {@code NEXT_URL}.
+     * {@code HOST} (default 127.0.0.1), {@code NEXT_URL}, {@code AEGIS_AUTHZ_STORE} (ledger).
      */
     public static ServiceSettings fromEnvironment(FleetService service, Map<String, String> env) {
         return new ServiceSettings(service, env.getOrDefault("HOST", "127.0.0.1"),
@@ -67,7 +73,7 @@ public record ServiceSettings(FleetService service, String host, int port, URI c
                 URI.create(required(env, "AEGIS_MTLS_URL")), Path.of(required(env, "AEGIS_CA_FILE")),
                 TrustDomain.of(env.getOrDefault("AEGIS_TRUST_DOMAIN", "aegis.local")),
                 secret(required(env, "AEGIS_JOIN_TOKEN")), secret(required(env, "AEGIS_CLIENT_SECRET")),
-                Optional.ofNullable(env.get("NEXT_URL")).map(URI::create));
+                Optional.ofNullable(env.get("NEXT_URL")).map(URI::create), Optional.ofNullable(env.get("AEGIS_AUTHZ_STORE")));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
  * only the next service's SPIFFE ID), with the caller's token exchanged (RFC 8693) for one addressed to the
  * next service only, reused per caller token until near its expiry.
  *
- * <p>An open connection is not cut when the peer's workload is revoked, so every change of the trust state
- * (bundle, revocations) swaps in a fresh client: the next call makes a new handshake, which the new state
- * checks. Thread-safe.
+ * <p>An open connection is not cut when the peer's workload is revoked, so every new revocation list swaps in
+ * a fresh client: the next call makes a new handshake, which the new list checks. Thread-safe.
  */
 final class Downstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Downstream.class);
@@ -37,6 +36,7 @@ final class Downstream implements AutoCloseable {
     private final FleetService caller;
     private final URI endpoint;
     private final AtomicReference<HttpClient> client = new AtomicReference<>();
+    private volatile long revocationsVersion;
     private final LongAdder ok = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder unreachable = new LongAdder();
@@ -47,6 +47,7 @@ final class Downstream implements AutoCloseable {
         this.caller = caller;
         this.endpoint = next.resolve(caller.next().orElseThrow().path());
         client.set(newClient());
+        revocationsVersion = identity.peerVerifier().revocations().version();
         identity.peerVerifier().onChange(this::reconnect);
     }
 
@@ -55,6 +56,11 @@ final class Downstream implements AutoCloseable {
     }
 
     private void reconnect() {
+        long version = identity.peerVerifier().revocations().version();
+        if (version == revocationsVersion) {
+            return; // a bundle or pin refresh: the open connections' peers are still what they were checked as
+        }
+        revocationsVersion = version;
         HttpClient old = client.getAndSet(newClient());
         if (old != null) {
             old.shutdown(); // in-flight calls finish; its connections close
@@ -64,8 +70,9 @@ final class Downstream implements AutoCloseable {
     /**
      * @param callerToken the verified token this service received
      * @param body        the request body to pass on
+     * @param query       the query to pass on ({@code ?account=…}, validated) or empty
      */
-    Reply call(String callerToken, byte[] body) {
+    Reply call(String callerToken, byte[] body, String query) {
         String exchanged;
         try {
             exchanged = tokens.exchangeCached(callerToken, caller.next().orElseThrow().id(), caller.downstreamScope());
@@ -75,7 +82,7 @@ final class Downstream implements AutoCloseable {
                     .addKeyValue("error", e.error()).log();
             return new Reply(502, "{\"error\":\"token_exchange_refused\",\"oauth_error\":\"" + e.error() + "\"}");
         }
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(query.isEmpty() ? endpoint : URI.create(endpoint + query)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + exchanged).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {

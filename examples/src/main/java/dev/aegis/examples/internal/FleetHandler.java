@@ -3,7 +3,10 @@ package dev.aegis.examples.internal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.aegis.examples.api.FleetService;
+import dev.aegis.sdk.api.authz.AuthzClient;
+import dev.aegis.sdk.api.authz.AuthzDecision;
 import dev.aegis.sdk.api.guard.GuardFilter;
+import dev.aegis.sdk.api.guard.ServiceGuard;
 import dev.aegis.sdk.api.token.AccessToken;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,12 +21,20 @@ import java.util.Map;
  * and the next service's answer. Never a token.
  */
 final class FleetHandler implements HttpHandler {
+    /** The account of a request without {@code ?account=}: every user may write to it (tuple {@code user:*}). */
+    static final String DEFAULT_ACCOUNT = "main";
+    private static final int MAX_ACCOUNT = 64;
+
     private final FleetService service;
     private final Downstream next; // null at the end of the chain
+    private final AuthzClient authz; // ledger only
+    private final ServiceGuard guard;
 
-    FleetHandler(FleetService service, Downstream next) {
+    FleetHandler(FleetService service, Downstream next, AuthzClient authz, ServiceGuard guard) {
         this.service = service;
         this.next = next;
+        this.authz = authz;
+        this.guard = guard;
     }
 
     @Override
@@ -39,20 +50,65 @@ final class FleetHandler implements HttpHandler {
                 send(exchange, 413, "{\"error\":\"body_too_large\"}");
                 return;
             }
+            String query = exchange.getRequestURI().getRawQuery();
+            String account = account(query);
+            if (account == null) {
+                send(exchange, 400, "{\"error\":\"invalid_account\"}");
+                return;
+            }
             AccessToken token = GuardFilter.token(exchange);
+            if (authz != null && !mayWrite(token, account, exchange.getRequestURI().getRawPath())) {
+                send(exchange, 403, "{\"error\":\"forbidden\",\"service\":\"" + service.id() + "\"}");
+                return;
+            }
             StringBuilder out = new StringBuilder(256).append("{\"service\":\"").append(service.id())
                     .append("\",\"subject\":\"").append(escape(token.subject()))
                     .append("\",\"client\":\"").append(escape(token.clientId()))
-                    .append("\",\"act\":\"").append(escape(actors(token))).append('"');
+                    .append("\",\"act\":\"").append(escape(actors(token))).append("\",\"account\":\"").append(account)
+                    .append('"');
             int status = 200;
             if (next != null) {
                 String header = exchange.getRequestHeaders().getFirst("Authorization");
-                Downstream.Reply reply = next.call(header.substring(header.indexOf(' ') + 1).strip(), body);
+                Downstream.Reply reply = next.call(header.substring(header.indexOf(' ') + 1).strip(), body,
+                        query == null ? "" : "?account=" + account);
                 status = reply.status() == 200 ? 200 : 502;
                 out.append(",\"next_status\":").append(reply.status()).append(",\"next\":").append(reply.body());
             }
             send(exchange, status, out.append('}').toString());
         }
+    }
+
+    /**
+     * The relationship check (DESIGN.md step 5): is the user a {@code writer} of {@code account:<id>}? A failed
+     * check (engine unreachable, refused credential) denies.
+     */
+    private boolean mayWrite(AccessToken token, String account, String path) {
+        AuthzDecision decision = authz.check("user:" + token.subject(), "writer", "account:" + account);
+        if (!decision.allowed()) {
+            guard.recordDenial(service.action(), path, "not a writer of account:" + account + " (" + decision + ")");
+        }
+        return decision.allowed();
+    }
+
+    /**
+     * The {@code account} query parameter ({@link #DEFAULT_ACCOUNT} without a query); {@code null} when it is not
+     * 1..64 characters of {@code [A-Za-z0-9_-]} or the query has anything else.
+     */
+    static String account(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return DEFAULT_ACCOUNT;
+        }
+        if (!rawQuery.startsWith("account=") || rawQuery.length() == "account=".length()
+                || rawQuery.length() > "account=".length() + MAX_ACCOUNT) {
+            return null;
+        }
+        for (int i = "account=".length(); i < rawQuery.length(); i++) {
+            char c = rawQuery.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return null;
+            }
+        }
+        return rawQuery.substring("account=".length());
     }
 
     /** The acting services of an exchanged token, most recent first ({@code act}, nested): "payments,orders". */

@@ -102,31 +102,15 @@ class TokenEndpointClientTest {
 
     @Test
     void anExchangedTokenNearItsExpiryIsExchangedAgain() {
-        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
-                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2030-01-01T00:00:00Z"));
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return now.get();
-            }
-        };
+        AccessTokenVerifierTest.MutableClock clock =
+                new AccessTokenVerifierTest.MutableClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
         TokenEndpointClient timed = new TokenEndpointClient(HttpClient.newHttpClient(),
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth2/token"),
                 "orders", SecretBytes.copyOf("x".getBytes(StandardCharsets.UTF_8)), clock);
         assertEquals("at-1", timed.exchangeCached("caller", "payments", "payments:write"));
-        now.set(now.get().plusSeconds(239)); // expires_in 300: reused up to 80 %
+        clock.now = clock.now.plusSeconds(239); // expires_in 300: reused up to 80 %
         assertEquals("at-1", timed.exchangeCached("caller", "payments", "payments:write"));
-        now.set(now.get().plusSeconds(2));
+        clock.now = clock.now.plusSeconds(2);
         assertEquals("at-2", timed.exchangeCached("caller", "payments", "payments:write"));
     }
 
