@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -201,18 +202,13 @@ public final class RevocationBench {
         }
     }
 
+    /** @return ms from {@code since} to the first time {@code refused} holds (asked every ms), -1 after 5 s */
     private static double firstRefusal(long since, BooleanSupplier refused) {
-        long deadline = since + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
+        for (long now = System.nanoTime(); now - since < TIMEOUT.toNanos(); now = System.nanoTime()) {
             if (refused.getAsBoolean()) {
                 return (System.nanoTime() - since) / 1e6;
             }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
+            LockSupport.parkNanos(1_000_000);
         }
         return -1;
     }
