@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +57,7 @@ public final class ServiceRuntime implements RunningService {
     private final Downstream next;
     private final AuthzClient authz;
     private final URI uri;
-    private final ReentrantLock closeLock = new ReentrantLock();
-    private boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRuntime(FleetService service, WorkloadIdentity identity, AccessTokenVerifier verifier,
                            ServiceGuard guard, List<AutoCloseable> parts, HttpsServer server, Downstream next,
@@ -208,16 +207,9 @@ public final class ServiceRuntime implements RunningService {
 
     @Override
     public void close() {
-        closeLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (closed.compareAndSet(false, true)) {
             server.stop(0);
             closeAll(parts); // the request executor among them
-        } finally {
-            closeLock.unlock();
         }
     }
 
