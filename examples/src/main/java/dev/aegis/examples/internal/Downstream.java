@@ -86,7 +86,7 @@ final class Downstream implements AutoCloseable {
                 .header("Authorization", "Bearer " + exchanged).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
-            HttpResponse<byte[]> response = client.get().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = send(request);
             (response.statusCode() == 200 ? ok : refused).increment();
             String text = response.body().length > MAX_BODY ? "{}" : new String(response.body(), StandardCharsets.UTF_8);
             return new Reply(response.statusCode(), text.isEmpty() ? "{}" : text);
@@ -99,6 +99,20 @@ final class Downstream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reply(503, "{\"error\":\"interrupted\"}");
+        }
+    }
+
+    /** Sends on the current client; once more on the new one if a reconnect shut the used one down meanwhile. */
+    private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        HttpClient used = client.get();
+        try {
+            return used.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            HttpClient current = client.get();
+            if (current == used) {
+                throw e;
+            }
+            return current.send(request, HttpResponse.BodyHandlers.ofByteArray());
         }
     }
 

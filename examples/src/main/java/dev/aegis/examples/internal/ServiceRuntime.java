@@ -147,7 +147,8 @@ public final class ServiceRuntime implements RunningService {
     private void serve(FleetHandler handler, ServiceSettings s) {
         server.createContext(service.path(), handler).getFilters().add(
                 GuardFilter.requiring(guard, Set.of(service.scope()), service.action())
-                        .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain()))));
+                        .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain())))
+                        .revocations(identity.peerVerifier()));
         server.createContext("/metrics", exchange -> text(exchange, metrics()));
         server.createContext("/healthz", exchange -> text(exchange, "ok\n"));
         server.start();
