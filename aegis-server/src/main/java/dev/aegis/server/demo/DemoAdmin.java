@@ -90,6 +90,11 @@ final class DemoAdmin {
         post("/admin/v1/workloads/revoke", JSON.createObjectNode().put("spiffeId", spiffeId), 200);
     }
 
+    /** Revokes one SVID by its serial (lower-case hex), not the workload. */
+    void revokeSerial(String serial) throws IOException, InterruptedException {
+        post("/admin/v1/workloads/revoke", JSON.createObjectNode().put("serial", serial), 200);
+    }
+
     void reloadGateway() throws IOException, InterruptedException {
         post("/admin/v1/gateway/reload", JSON.createObjectNode(), 200);
     }

@@ -282,11 +282,18 @@ public final class DemoWalk {
         } while (r.statusCode() == 200 && System.nanoTime() < deadline);
         double ms = (System.nanoTime() - start) / 1e6;
         JsonNode body = r.statusCode() == 200 ? null : DemoAdmin.JSON.readTree(r.body());
-        if (body == null || !"downstream_unreachable".equals(body.path("next").path("error").asText())) {
-            throw new Failed("orders -> payments still answered " + r.statusCode() + " " + r.body() + " after " + ms + " ms");
+        // Whichever hop learns of the revocation first refuses: orders' new handshake with payments, or ledger
+        // refusing payments' request on the connection it already had open.
+        String refusal = body == null ? null
+                : "downstream_unreachable".equals(body.path("next").path("error").asText())
+                ? "orders' mTLS call to it refused (handshake)"
+                : "caller_revoked".equals(body.path("next").path("next").path("error").asText())
+                ? "its mTLS call to ledger refused (caller_revoked)" : null;
+        if (refusal == null) {
+            throw new Failed("payments' calls still answered " + r.statusCode() + " " + r.body() + " after " + ms + " ms");
         }
-        return String.format(java.util.Locale.ROOT, "%s revoked: orders' mTLS call to it refused %.0f ms later "
-                + "(the gateway answers %d)", payments, ms, r.statusCode());
+        return String.format(java.util.Locale.ROOT, "%s revoked: %s %.0f ms later (the gateway answers %d)", payments,
+                refusal, ms, r.statusCode());
     }
 
     private String auditChain() throws Failed {

@@ -124,6 +124,27 @@ class DemoEndToEndTest {
 
     @Test
     @Order(4)
+    void aRevokedCallerRidingAKeptAliveConnectionIsRefusedAtItsNextRequest() throws Exception {
+        String token = userToken(DemoWalk.FULL_SCOPE);
+        try (WorkloadIdentity gateway = instanceOf(FleetService.ORDERS.caller(demo.trustDomain()))) {
+            HttpClient keepAlive = HttpClient.newBuilder().sslContext(gateway.sslContext()).build();
+            assertEquals(200, postOrders(keepAlive, token).statusCode());
+            demo.admin().revokeSerial(gateway.svid().serial()); // this instance only, not the gateway's workload
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            HttpResponse<String> r;
+            do {
+                r = postOrders(keepAlive, token); // the connection of the first request: no new handshake
+            } while (r.statusCode() == 200 && System.nanoTime() < deadline);
+            assertEquals(403, r.statusCode(), "the open connection outlived the revocation");
+            assertEquals("{\"error\":\"caller_revoked\"}", r.body());
+        }
+        assertEquals(200, demo.httpClient().send(HttpRequest.newBuilder(URI.create(demo.gatewayUrl() + "/orders"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "the real gateway (another serial) still gets through");
+    }
+
+    @Test
+    @Order(5)
     void theReadyFileTellsALoadGeneratorWhereEverythingIsAndIsForTheOwnerOnly() throws Exception {
         Path file = dir.resolve("ready.json");
         DemoReadyFile.write(file, demo);
@@ -144,7 +165,7 @@ class DemoEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theDemoWalkShowsEveryStepOfTheFlow() throws Exception {
         List<DemoStep> steps = new DemoWalk(demo, step -> { }).run();
         assertEquals(DemoWalk.STEPS, steps.size(), steps::toString);

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -26,6 +28,13 @@ import org.slf4j.LoggerFactory;
 final class Downstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Downstream.class);
     static final int MAX_BODY = 64 * 1024;
+    /**
+     * Calls in flight to the next service at most, so at most this many connections (each a full mTLS
+     * handshake when new): without a bound, 1000 concurrent requests open 1000 connections at once and the
+     * handshakes starve each other (measured by the flow benchmark: connect time-outs between the services).
+     */
+    static final int MAX_IN_FLIGHT = 64;
+    private static final long QUEUE_TIMEOUT_MS = 5_000;
 
     /** What the next service answered, or why there is no answer. */
     record Reply(int status, String body) {
@@ -40,6 +49,8 @@ final class Downstream implements AutoCloseable {
     private final LongAdder ok = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder unreachable = new LongAdder();
+    private final LongAdder busy = new LongAdder();
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
     Downstream(WorkloadIdentity identity, TokenEndpointClient tokens, FleetService caller, URI next) {
         this.identity = identity;
@@ -82,11 +93,28 @@ final class Downstream implements AutoCloseable {
                     .addKeyValue("error", e.error()).log();
             return new Reply(502, "{\"error\":\"token_exchange_refused\",\"oauth_error\":\"" + e.error() + "\"}");
         }
-        HttpRequest request = HttpRequest.newBuilder(query.isEmpty() ? endpoint : URI.create(endpoint + query)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + exchanged).header("Content-Type", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(query.isEmpty() ? endpoint : URI.create(endpoint + query))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + exchanged).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
-            HttpResponse<byte[]> response = client.get().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (!inFlight.tryAcquire(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                busy.increment();
+                return new Reply(503, "{\"error\":\"downstream_busy\"}");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(503, "{\"error\":\"interrupted\"}");
+        }
+        try {
+            return forward(request);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private Reply forward(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = send(request);
             (response.statusCode() == 200 ? ok : refused).increment();
             String text = response.body().length > MAX_BODY ? "{}" : new String(response.body(), StandardCharsets.UTF_8);
             return new Reply(response.statusCode(), text.isEmpty() ? "{}" : text);
@@ -102,13 +130,27 @@ final class Downstream implements AutoCloseable {
         }
     }
 
+    /** Sends on the current client; once more on the new one if a reconnect shut the used one down meanwhile. */
+    private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        HttpClient used = client.get();
+        try {
+            return used.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            HttpClient current = client.get();
+            if (current == used) {
+                throw e;
+            }
+            return current.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
+    }
+
     /** @return the downstream counters in the Prometheus text format */
     String prometheusText() {
         String prefix = "aegis_demo_downstream_calls_total{service=\"" + caller.id() + "\",outcome=\"";
         return "# HELP aegis_demo_downstream_calls_total Calls to the next service by outcome.\n"
                 + "# TYPE aegis_demo_downstream_calls_total counter\n"
                 + prefix + "ok\"} " + ok.sum() + "\n" + prefix + "refused\"} " + refused.sum() + "\n"
-                + prefix + "unreachable\"} " + unreachable.sum() + "\n";
+                + prefix + "unreachable\"} " + unreachable.sum() + "\n" + prefix + "busy\"} " + busy.sum() + "\n";
     }
 
     @Override

@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +57,7 @@ public final class ServiceRuntime implements RunningService {
     private final Downstream next;
     private final AuthzClient authz;
     private final URI uri;
-    private final ReentrantLock closeLock = new ReentrantLock();
-    private boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRuntime(FleetService service, WorkloadIdentity identity, AccessTokenVerifier verifier,
                            ServiceGuard guard, List<AutoCloseable> parts, HttpsServer server, Downstream next,
@@ -148,7 +147,8 @@ public final class ServiceRuntime implements RunningService {
     private void serve(FleetHandler handler, ServiceSettings s) {
         server.createContext(service.path(), handler).getFilters().add(
                 GuardFilter.requiring(guard, Set.of(service.scope()), service.action())
-                        .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain()))));
+                        .callers(PeerAuthorizer.allowing(service.caller(s.trustDomain())))
+                        .revocations(identity.peerVerifier()));
         server.createContext("/metrics", exchange -> text(exchange, metrics()));
         server.createContext("/healthz", exchange -> text(exchange, "ok\n"));
         server.start();
@@ -208,16 +208,9 @@ public final class ServiceRuntime implements RunningService {
 
     @Override
     public void close() {
-        closeLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (closed.compareAndSet(false, true)) {
             server.stop(0);
             closeAll(parts); // the request executor among them
-        } finally {
-            closeLock.unlock();
         }
     }
 

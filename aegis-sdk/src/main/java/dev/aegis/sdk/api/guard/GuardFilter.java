@@ -4,6 +4,8 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.aegis.sdk.api.mtls.PeerAuthorizer;
+import dev.aegis.sdk.api.mtls.PeerVerifier;
+import dev.aegis.sdk.api.mtls.RevocationList;
 import dev.aegis.sdk.api.mtls.X509SvidRules;
 import dev.aegis.sdk.api.spiffe.SpiffeId;
 import dev.aegis.sdk.api.token.AccessToken;
@@ -17,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * {@link ServiceGuard} for plain JDK HTTP code: a {@code com.sun.net.httpserver.Filter} that runs
@@ -26,6 +29,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <p>With {@link #callers(PeerAuthorizer)} it also requires the TLS client certificate of the connection to be
  * an X509-SVID whose SPIFFE ID the authorizer allows: the trust manager of a workload accepts every peer it
  * talks to (callers <em>and</em> the services it calls), the filter narrows the listener to its callers.
+ *
+ * <p>With {@link #revocations(PeerVerifier)} it checks the caller against the current revocation list on every
+ * request, which closes the gap of a connection that stays open across the revocation of its peer.
  *
  * <p>Denials answer 401 or 403 with the RFC 6750 §3 / RFC 9449 §7.1 {@code WWW-Authenticate} challenge and a
  * JSON body carrying only the error code. Immutable and thread-safe.
@@ -41,13 +47,16 @@ public final class GuardFilter extends Filter {
     private final Set<String> roles;
     private final String action;
     private final PeerAuthorizer callers;
+    private final PeerVerifier trust;
 
-    private GuardFilter(ServiceGuard guard, Set<String> scopes, Set<String> roles, String action, PeerAuthorizer callers) {
+    private GuardFilter(ServiceGuard guard, Set<String> scopes, Set<String> roles, String action, PeerAuthorizer callers,
+                        PeerVerifier trust) {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.scopes = Set.copyOf(scopes);
         this.roles = Set.copyOf(roles);
         this.action = Objects.requireNonNull(action, "action");
         this.callers = callers;
+        this.trust = trust;
     }
 
     /**
@@ -56,17 +65,26 @@ public final class GuardFilter extends Filter {
      * @param action the audited action, e.g. {@code orders.create}
      */
     public static GuardFilter requiring(ServiceGuard guard, Set<String> scopes, String action) {
-        return new GuardFilter(guard, scopes, Set.of(), action, null);
+        return new GuardFilter(guard, scopes, Set.of(), action, null, null);
     }
 
     /** @return a copy that also requires these roles */
     public GuardFilter roles(Set<String> required) {
-        return new GuardFilter(guard, scopes, required, action, callers);
+        return new GuardFilter(guard, scopes, required, action, callers, trust);
     }
 
     /** @return a copy that also requires a client SVID whose SPIFFE ID {@code allowed} allows (deny otherwise) */
     public GuardFilter callers(PeerAuthorizer allowed) {
-        return new GuardFilter(guard, scopes, roles, action, Objects.requireNonNull(allowed, "allowed"));
+        return new GuardFilter(guard, scopes, roles, action, Objects.requireNonNull(allowed, "allowed"), trust);
+    }
+
+    /**
+     * @return a copy that also refuses, on every request, a caller whose SVID (leaf or signer serial) or workload
+     *         {@code trust}'s current revocation list names. The handshake checked the peer once; a connection
+     *         kept alive (or a session resumed) across a revocation is refused here from the next request on.
+     */
+    public GuardFilter revocations(PeerVerifier trust) {
+        return new GuardFilter(guard, scopes, roles, action, callers, Objects.requireNonNull(trust, "trust"));
     }
 
     /** @return the verified token the filter put on this exchange */
@@ -81,15 +99,20 @@ public final class GuardFilter extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
-        if (callers != null) {
-            Optional<SpiffeId> peer = peerId(exchange);
-            if (peer.isEmpty() || !callers.allows(peer.get())) {
+        if (callers != null || trust != null) {
+            Optional<Peer> peer = peer(exchange);
+            if (peer.isEmpty() || callers != null && !callers.allows(peer.get().id())) {
                 // A workload that is not a caller of this service (or no SVID at all): no token is even looked at.
-                guard.recordDenial(action, path, "caller not allowed: " + peer.map(SpiffeId::toString).orElse("no SVID"));
+                guard.recordDenial(action, path, "caller not allowed: " + peer.map(p -> p.id().toString()).orElse("no SVID"));
                 reply(exchange, 403, null, "caller_not_allowed");
                 return;
             }
-            exchange.setAttribute(PEER_ATTRIBUTE, peer.get());
+            if (trust != null && peer.get().revokedBy(trust.revocations())) {
+                guard.recordDenial(action, path, "caller revoked: " + peer.get().id());
+                reply(exchange, 403, null, "caller_revoked");
+                return;
+            }
+            exchange.setAttribute(PEER_ATTRIBUTE, peer.get().id());
         }
         GuardDecision decision = guard.check(exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().getFirst("DPoP"), exchange.getRequestMethod(), requestUri(exchange),
@@ -109,18 +132,50 @@ public final class GuardFilter extends Filter {
         return "Aegis ServiceGuard (" + action + ")";
     }
 
-    /** The SPIFFE ID of the connection's client SVID; empty without TLS, without a certificate or without an ID. */
-    static Optional<SpiffeId> peerId(HttpExchange exchange) {
+    /**
+     * The authenticated client SVID of a connection: its SPIFFE ID and the serials of its chain (lower-case hex),
+     * parsed once per TLS session and kept in the session.
+     */
+    record Peer(SpiffeId id, java.util.List<String> serials) {
+        Peer {
+            serials = java.util.List.copyOf(serials);
+        }
+
+        boolean revokedBy(RevocationList list) {
+            if (list.workloadRevoked(id)) {
+                return true;
+            }
+            for (int i = 0; i < serials.size(); i++) {
+                if (list.serialRevoked(serials.get(i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The connection's client SVID; empty without TLS, without a certificate or without a SPIFFE ID. */
+    static Optional<Peer> peer(HttpExchange exchange) {
         if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
             return Optional.empty();
         }
+        SSLSession session = https.getSSLSession();
+        if (session.getValue(PEER_ATTRIBUTE) instanceof Peer known) {
+            return Optional.of(known);
+        }
         try {
-            Certificate[] chain = https.getSSLSession().getPeerCertificates();
+            Certificate[] chain = session.getPeerCertificates();
             if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
                 return Optional.empty();
             }
-            return Optional.of(X509SvidRules.spiffeIdOf(leaf));
-        } catch (SSLPeerUnverifiedException | IllegalArgumentException e) {
+            String[] serials = new String[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                serials[i] = ((X509Certificate) chain[i]).getSerialNumber().toString(16);
+            }
+            Peer peer = new Peer(X509SvidRules.spiffeIdOf(leaf), java.util.Arrays.asList(serials));
+            session.putValue(PEER_ATTRIBUTE, peer);
+            return Optional.of(peer);
+        } catch (SSLPeerUnverifiedException | IllegalArgumentException | ClassCastException e) {
             return Optional.empty();
         }
     }
