@@ -11,10 +11,15 @@
 #      total is RATE requests/s (default: half the throughput of 2, at least 100), where latency is not just
 #      1000/throughput (Little's law)
 #   4. saturation: closed loop at 1000 connections, as fast as the system answers
+#   (order: 1, 2, then 5 and 6, then 3 and 4)
+#   5. and 6.: 3 and 4 with HAProxy as the TLS terminator in front of the gateway (EDGE=1, the default
+#      when haproxy is installed): the deployment docs/GATEWAY.md recommends for many client connections (JSSE
+#      handshakes ~180/s per core); HAProxy keeps at most EDGE_CONNS TLS connections open to the gateway,
+#      everything after the gateway is unchanged
 #
-# usage: bench/flow/run.sh                     (about 4 minutes)
+# usage: bench/flow/run.sh                     (about 6 minutes)
 #        DURATION=30s CONNS=1000 TOKENS=500 RATE=2000 bench/flow/run.sh
-# needs: JDK 21+ (JAVA_HOME), wrk, curl, jq (apt-get install wrk jq curl)
+# needs: JDK 21+ (JAVA_HOME), wrk, curl, jq, openssl; haproxy for the edge runs (apt-get install wrk jq curl haproxy)
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
@@ -28,15 +33,21 @@ CONNS=${CONNS:-1000}
 THREADS=${THREADS:-2}
 TOKENS=${TOKENS:-500}
 RATE=${RATE:-}
+EDGE=${EDGE:-$(command -v haproxy >/dev/null && echo 1 || echo 0)}
+EDGE_CONNS=${EDGE_CONNS:-128}
+EDGE_PORT=${EDGE_PORT:-18443}
 JVM_FLAGS=${JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 OUT=${OUT:-"$HERE/results/$(date +%Y%m%d-%H%M%S)"}
 WORK="$OUT/scratch"
 mkdir -p "$WORK"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-DEMO_PID=""
-stop_demo() { if [ -n "$DEMO_PID" ]; then kill "$DEMO_PID" 2>/dev/null || true; wait "$DEMO_PID" 2>/dev/null || true; fi; }
-trap stop_demo EXIT
+DEMO_PID=""; EDGE_PID=""
+stop_all() {
+  local p
+  for p in $EDGE_PID $DEMO_PID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+}
+trap stop_all EXIT
 
 echo "== build (aegis-server distribution with the demo fleet)" >&2
 if [ ! -f "$ROOT/aegis-server/target/aegis.jar" ] || [ "${BUILD:-1}" = 1 ]; then
@@ -68,11 +79,11 @@ curl -sf --cacert "$CA" -H "Authorization: Bearer $(head -1 "$TOKENS_FILE")" -H 
 
 # wrk trusts no CA (it does not verify the server certificate): the chain after the gateway is what is measured
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$DEMO_PID/stat"; } # user + system time of the whole system's JVM
-run_wrk() { # label duration rate [connections]
+run_wrk() { # label duration rate [connections [url]]
   local conns=${4:-$CONNS} before after
   before=$(cpu_ticks)
   LABEL=$1 RATE=$3 CONNS=$conns TOKENS_FILE=$TOKENS_FILE ORDERS_PATH=$ORDERS_PATH \
-    wrk -t"$THREADS" -c"$conns" -d"$2" --timeout 10s -s "$HERE/flow.lua" "$GATEWAY" | tee -a "$OUT/wrk.txt" >&2
+    wrk -t"$THREADS" -c"$conns" -d"$2" --timeout 10s -s "$HERE/flow.lua" "${5:-$GATEWAY}" | tee -a "$OUT/wrk.txt" >&2
   after=$(cpu_ticks)
   echo "CPU $1 ticks=$((after - before)) hz=$(getconf CLK_TCK)" >>"$OUT/wrk.txt"
 }
@@ -80,8 +91,40 @@ echo "== warm-up $WARMUP at $WARMUP_CONNS connections" >&2
 run_wrk warmup "$WARMUP" 0 "$WARMUP_CONNS" >/dev/null
 echo "== closed loop at $WARMUP_CONNS connections, $DURATION" >&2
 run_wrk "closed-$WARMUP_CONNS" "$DURATION" 0 "$WARMUP_CONNS"
-# The fixed-rate run goes before the saturation run, so that it does not start in the wake of an overload.
+# Fixed rate before saturation, and the edge runs before the direct ones: none starts in the wake of an overload.
 RATE=${RATE:-$(grep "^FLOW closed-$WARMUP_CONNS" "$OUT/wrk.txt" | sed 's/.* rps=\([0-9]*\).*/\1/' | awk '{ r = int($1 / 2); print (r < 100 ? 100 : r) }')}
+
+if [ "$EDGE" = 1 ]; then
+  echo "== HAProxy as the TLS terminator in front of the gateway (at most $EDGE_CONNS connections to it)" >&2
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$WORK/edge-key.pem" -out "$WORK/edge-cert.pem" 2>/dev/null
+  cat "$WORK/edge-cert.pem" "$WORK/edge-key.pem" >"$WORK/edge.pem"
+  cat >"$WORK/edge.cfg" <<CFG
+global
+  maxconn 8000
+  nbthread $(nproc)
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout queue 10s
+  option http-keep-alive
+frontend edge
+  bind 127.0.0.1:$EDGE_PORT ssl crt $WORK/edge.pem
+  default_backend gateway
+backend gateway
+  http-reuse always
+  server gw ${GATEWAY#https://} ssl verify required ca-file $CA maxconn $EDGE_CONNS
+CFG
+  haproxy -db -f "$WORK/edge.cfg" >"$OUT/haproxy.log" 2>&1 & EDGE_PID=$!
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$EDGE_PORT") 2>/dev/null && break; sleep 0.2; done
+  curl -sfk -H "Authorization: Bearer $(head -1 "$TOKENS_FILE")" -H 'Content-Type: application/json' \
+    -d '{"item":"book","quantity":1}' "https://127.0.0.1:$EDGE_PORT$ORDERS_PATH" >/dev/null
+  run_wrk "edge-fixed-rate-$RATE" "$FIXED_DURATION" "$RATE" "$CONNS" "https://127.0.0.1:$EDGE_PORT"
+  run_wrk edge-saturation "$DURATION" 0 "$CONNS" "https://127.0.0.1:$EDGE_PORT"
+  sleep 12 # let the gateway's circuit breaker close again if the saturation opened it
+fi
 echo "== fixed rate $RATE requests/s over $CONNS open connections, $FIXED_DURATION" >&2
 run_wrk "fixed-rate-$RATE" "$FIXED_DURATION" "$RATE"
 echo "== saturation $DURATION, $CONNS connections" >&2
