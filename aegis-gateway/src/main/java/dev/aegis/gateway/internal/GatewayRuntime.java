@@ -7,6 +7,7 @@ import dev.aegis.audit.api.AuditLog;
 import dev.aegis.gateway.api.ApiKeyInfo;
 import dev.aegis.gateway.api.ApiKeyRegistry;
 import dev.aegis.gateway.api.AuthorizationHook;
+import dev.aegis.gateway.api.GatewayOptions;
 import dev.aegis.gateway.api.ReloadResult;
 import dev.aegis.ratelimit.api.LocalSlidingWindow;
 import dev.aegis.ratelimit.api.RateLimiter;
@@ -32,6 +33,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,10 @@ public final class GatewayRuntime implements AutoCloseable {
     private static final Duration POOL_GRACE = Duration.ofSeconds(30);
 
     private final Path routesFile;
+    /** The gateway's own SVID and the trust domain's validator, for routes without certificate files; nullable. */
+    private final X509KeyManager svidKeys;
+    private final X509TrustManager svidTrust;
+    private final ClientDeadlines deadlines;
     private final ApiKeyRegistry apiKeys;
     private final AuthorizationHook hook;
     private final Clock clock;
@@ -72,9 +79,12 @@ public final class GatewayRuntime implements AutoCloseable {
      *
      * @throws RouteFileException naming line and key
      */
-    public GatewayRuntime(Path routesFile, AuditLog audit, ApiKeyRegistry apiKeys, MeterRegistry registry,
+    public GatewayRuntime(GatewayOptions options, AuditLog audit, ApiKeyRegistry apiKeys, MeterRegistry registry,
                           AuthorizationHook hook, Clock clock) throws RouteFileException {
-        this.routesFile = routesFile;
+        this.routesFile = options.routesFile();
+        this.svidKeys = options.upstreamIdentity() == null ? null : options.upstreamIdentity().keys();
+        this.svidTrust = options.upstreamIdentity() == null ? null : options.upstreamIdentity().trust();
+        this.deadlines = new ClientDeadlines(options.requestDeadline());
         this.apiKeys = apiKeys;
         this.hook = hook;
         this.clock = clock;
@@ -87,6 +97,7 @@ public final class GatewayRuntime implements AutoCloseable {
         ReloadResult first = reload();
         if (first instanceof ReloadResult.Refused r) {
             auditor.close();
+            deadlines.close();
             throw new RouteFileException(routesFile.getFileName().toString(), r.line(), r.key(),
                     r.message().substring(r.message().indexOf(r.key() + ": ") + r.key().length() + 2));
         }
@@ -235,7 +246,15 @@ public final class GatewayRuntime implements AutoCloseable {
             return null;
         }
         try {
-            return UpstreamTlsContext.fromPem(tls);
+            if (tls.certificate() != null) {
+                return UpstreamTlsContext.fromPem(tls);
+            }
+            if (svidKeys == null) {
+                throw new RouteFileException(routesFile.getFileName().toString(), r.line(), "routes." + r.id() + ".upstream.tls",
+                        "names no certificate files and this gateway has no SVID of its own (run it in aegis up, or give"
+                                + " aegis gateway a join token)");
+            }
+            return UpstreamTlsContext.create(svidKeys, svidTrust, tls.expectedId());
         } catch (IOException | GeneralSecurityException e) {
             throw new RouteFileException(routesFile.getFileName().toString(), r.line(), "routes." + r.id() + ".upstream.tls",
                     "certificate, key or trust file unusable (" + e.getMessage() + ")");
@@ -304,6 +323,11 @@ public final class GatewayRuntime implements AutoCloseable {
         }
     }
 
+    /** @return the slow-client deadlines of this gateway's listener */
+    public ClientDeadlines deadlines() {
+        return deadlines;
+    }
+
     ClaimsCache claimsCache() {
         return claims;
     }
@@ -328,6 +352,7 @@ public final class GatewayRuntime implements AutoCloseable {
             feed.close();
         }
         auditor.close();
+        deadlines.close();
         if (redis != null) {
             redis.close();
         }
