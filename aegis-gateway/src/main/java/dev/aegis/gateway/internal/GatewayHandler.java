@@ -145,9 +145,9 @@ final class GatewayHandler implements Handler {
                         rateHeaders(response, rate.limit(), rate.remaining(), rate.reset().toSeconds());
                     }
                 });
-        if (out.status() >= 502 && out.upstreamNanos() == 0) {
-            refuse(state, route, x, id, Refusal.of(out.status(), out.code(), "The upstream service is unavailable.",
-                    out.code()), res);
+        if (out.upstreamNanos() == 0) { // nothing was sent to the client yet
+            refuse(state, route, x, id, Refusal.of(out.status(), out.code(), out.status() == 400
+                    ? "The request target is not valid." : "The upstream service is unavailable.", out.code()), res);
             return;
         }
         allow(state, route, x, id, out.status(), out.code());

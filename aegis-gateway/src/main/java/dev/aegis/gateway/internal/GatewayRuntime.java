@@ -93,6 +93,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         this.auditor = new DecisionAuditor(audit, 65_536);
         this.metrics.bindAuditor(auditor);
+        this.metrics.bindDeadlines(deadlines);
         this.forwarder = new Forwarder(metrics);
         ReloadResult first = reload();
         if (first instanceof ReloadResult.Refused r) {
