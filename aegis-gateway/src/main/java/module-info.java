@@ -9,6 +9,8 @@ module dev.aegis.gateway {
     requires transitive dev.aegis.audit;
     requires dev.aegis.ratelimit;
     requires transitive io.helidon.webserver;
+    requires io.helidon.webclient.http1;
+    requires io.helidon.webclient.api;
     requires io.helidon.http;
     requires io.helidon.common.tls;
     requires io.helidon.common.socket;

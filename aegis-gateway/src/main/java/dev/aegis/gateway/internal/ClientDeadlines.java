@@ -39,11 +39,24 @@ public final class ClientDeadlines implements AutoCloseable {
             + "{\"type\":\"about:blank\",\"title\":\"Request timeout.\",\"status\":408}").getBytes(StandardCharsets.US_ASCII);
 
     private final long deadlineNanos;
-    /** Connections waiting for a header section → since when (System.nanoTime). */
-    private final Map<ConnectionContext, Long> awaitingHeaders = new ConcurrentHashMap<>();
+    /** Every watched connection; each registers once (its first request), then only flips its own fields. */
+    private final Map<ConnectionContext, Watch> connections = new ConcurrentHashMap<>();
+    /** The watch of the connection this thread serves (Helidon serves an HTTP/1 connection on one thread). */
+    private final ThreadLocal<Watch> current = new ThreadLocal<>();
     private final LongAdder cut = new LongAdder();
     private final Thread watchdog;
     private volatile boolean closed;
+
+    /** One connection: waiting for a header section since {@code since}, or inside a request. */
+    private static final class Watch {
+        final ConnectionContext ctx;
+        volatile boolean awaitingHeaders;
+        volatile long since;
+
+        Watch(ConnectionContext ctx) {
+            this.ctx = ctx;
+        }
+    }
 
     /** @param deadline for a header section, and separately for a body */
     public ClientDeadlines(Duration deadline) {
@@ -58,17 +71,31 @@ public final class ClientDeadlines implements AutoCloseable {
         return Http1Config.builder().addReceiveListener(new Http1ConnectionListener() {
             @Override
             public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-                awaitingHeaders.putIfAbsent(ctx, System.nanoTime()); // first request: the clock starts here
+                Watch w = current.get();
+                if (w == null || w.ctx != ctx) { // first request of this connection: the clock starts here
+                    w = new Watch(ctx);
+                    w.since = System.nanoTime();
+                    w.awaitingHeaders = true;
+                    current.set(w);
+                    connections.put(ctx, w);
+                }
             }
 
             @Override
             public void headers(ConnectionContext ctx, Headers headers) {
-                awaitingHeaders.remove(ctx);
+                Watch w = current.get();
+                if (w != null) {
+                    w.awaitingHeaders = false;
+                }
             }
         }).addSendListener(new Http1ConnectionListener() {
             @Override
             public void status(ConnectionContext ctx, Status status) {
-                awaitingHeaders.put(ctx, System.nanoTime()); // the next request's header clock starts now
+                Watch w = current.get();
+                if (w != null) { // the next request's header clock starts now
+                    w.since = System.nanoTime();
+                    w.awaitingHeaders = true;
+                }
             }
         }).build();
     }
@@ -105,18 +132,18 @@ public final class ClientDeadlines implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
-            for (Map.Entry<ConnectionContext, Long> e : awaitingHeaders.entrySet()) {
-                if (now - e.getValue() > deadlineNanos && awaitingHeaders.remove(e.getKey(), e.getValue())) {
-                    timeOut(e.getKey());
+            for (Watch w : connections.values()) {
+                if (!w.ctx.serverSocket().isConnected()) {
+                    connections.remove(w.ctx); // gone: closed by the client, the idle timeout or Connection: close
+                } else if (w.awaitingHeaders && now - w.since > deadlineNanos) {
+                    connections.remove(w.ctx);
+                    timeOut(w.ctx);
                 }
             }
         }
     }
 
     private void timeOut(ConnectionContext ctx) {
-        if (!ctx.serverSocket().isConnected()) {
-            return; // closed after its last response: nothing to cut
-        }
         cut.increment();
         try {
             ctx.dataWriter().writeNow(BufferData.create(TIMEOUT_RESPONSE));

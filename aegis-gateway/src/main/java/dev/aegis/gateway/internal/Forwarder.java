@@ -3,19 +3,15 @@ package dev.aegis.gateway.internal;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -78,60 +74,49 @@ final class Forwarder {
                 return new Outcome(503, "no_upstream", 0);
             }
             long start = System.nanoTime();
-            HttpRequest.Builder out;
-            try {
-                out = HttpRequest.newBuilder(URI.create(target.base + pathAndQuery)).timeout(pool.config().timeout());
-            } catch (IllegalArgumentException e) { // a query the URI grammar refuses (RFC 3986 §3.4)
-                return new Outcome(400, "bad_request_target", 0);
-            }
+            Http1ClientRequest out = target.client.method(Method.create(method)).uri(target.base + pathAndQuery)
+                    .skipUriEncoding(true).readTimeout(pool.config().timeout());
             for (Header header : req.headers()) {
-                String lower = header.name().toLowerCase(Locale.ROOT);
+                String lower = header.name().toLowerCase(java.util.Locale.ROOT);
                 if (stripped(lower) || connectionTokens.contains(lower)
                         || (apiKeyInAuthorization && lower.equals("authorization"))) {
                     continue;
                 }
-                try {
-                    for (String value : header.allValues()) {
-                        out.header(header.name(), value);
-                    }
-                } catch (IllegalArgumentException e) {
-                    // a name the JDK client reserves for itself: it sets that header from the request it sends
-                }
+                out.header(header);
             }
-            out.header(X_FORWARDED_FOR.defaultCase(), peer);
-            out.header(X_FORWARDED_PROTO.defaultCase(), req.isSecure() ? "https" : "http");
+            out.header(X_FORWARDED_FOR, peer);
+            out.header(X_FORWARDED_PROTO, req.isSecure() ? "https" : "http");
             if (host != null) {
-                out.header(X_FORWARDED_HOST.defaultCase(), host);
+                out.header(X_FORWARDED_HOST, host);
             }
-            out.header(X_REQUEST_ID.defaultCase(), requestId);
-            out.header(X_AEGIS_AUTH.defaultCase(), id.method());
+            out.header(X_REQUEST_ID, requestId);
+            out.header(X_AEGIS_AUTH, id.method());
             if (!"none".equals(id.method())) {
-                out.header(X_AEGIS_SUBJECT.defaultCase(), id.subject());
+                out.header(X_AEGIS_SUBJECT, id.subject());
             }
             if (id.apiKey() != null) {
-                out.header(X_AEGIS_API_KEY_ID.defaultCase(), id.apiKey().keyId());
+                out.header(X_AEGIS_API_KEY_ID, id.apiKey().keyId());
             }
             if (id.token() != null) {
-                out.header(X_AEGIS_ISSUER.defaultCase(), id.token().issuerName());
+                out.header(X_AEGIS_ISSUER, id.token().issuerName());
             }
-            boolean noBody = body.length == 0 && !"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method);
-            out.method(method, noBody ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            HttpResponse<InputStream> upstream;
+            HttpClientResponse upstream;
             try {
-                upstream = target.client.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException | RuntimeException e) { // refused, reset, timeout, TLS identity mismatch
+                upstream = body.length == 0 && !"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method)
+                        ? out.request() : out.submit(body);
+            } catch (UncheckedIOException | IllegalStateException | io.helidon.http.HttpException e) {
                 target.failure(System.nanoTime());
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Outcome(502, "upstream_unavailable", 0);
+            } catch (RuntimeException e) { // connect timeout, refused, TLS identity mismatch
+                target.failure(System.nanoTime());
+                continue;
             }
             long nanos = System.nanoTime() - start;
             metrics.upstream(route.id, nanos);
-            int status = upstream.statusCode();
+            int status = upstream.status().code();
             if ((status == 502 || status == 503 || status == 504) && attempt + 1 < attempts) {
                 target.failure(System.nanoTime());
-                discard(upstream);
+                upstream.close();
                 continue;
             }
             if (status >= 500) {
@@ -145,29 +130,22 @@ final class Forwarder {
         return new Outcome(502, "upstream_unavailable", 0);
     }
 
-    private static void discard(HttpResponse<InputStream> upstream) {
-        try (InputStream in = upstream.body()) {
-            in.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            // the connection is dropped instead of reused
-        }
-    }
-
-    private static void copyResponse(HttpResponse<InputStream> upstream, ServerResponse res, int status,
+    private static void copyResponse(HttpClientResponse upstream, ServerResponse res, int status,
                                      ResponseDecorator decorator) {
-        try (InputStream in = upstream.body()) {
+        try (upstream) {
             res.status(Status.create(status));
-            for (Map.Entry<String, List<String>> h : upstream.headers().map().entrySet()) {
-                String lower = h.getKey().toLowerCase(Locale.ROOT);
-                if (!RESPONSE_DROP.contains(lower) && !lower.startsWith(":")) {
-                    res.header(HeaderNames.create(h.getKey()), h.getValue().toArray(new String[0]));
+            for (Header h : upstream.headers()) {
+                String lower = h.name().toLowerCase(java.util.Locale.ROOT);
+                if (!RESPONSE_DROP.contains(lower)) {
+                    res.header(h);
                 }
             }
             decorator.decorate(res);
+            InputStream in = upstream.inputStream();
             try (OutputStream o = res.outputStream()) {
                 in.transferTo(o);
             }
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
     }

@@ -1,18 +1,15 @@
 package dev.aegis.gateway.internal;
 
-import java.io.IOException;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +17,9 @@ import org.slf4j.LoggerFactory;
  * The targets of one route: round robin over those that are healthy and whose circuit is closed, a health
  * check per target (a virtual thread polling {@code health-check.path}), and a circuit breaker per target
  * (opens after {@code failure-threshold} consecutive failures, lets one trial request through after
- * {@code open-for}, closes on its success). The pool's targets share one HTTP/1.1 keep-alive client, the JDK's
- * {@link HttpClient}: its idle connections wait in its selector, where Helidon WebClient 4.5 runs a virtual
- * thread per idle pooled connection that wakes every 101 ms (helidon-io/helidon#11799), which cost the gateway
- * more CPU per request than its whole pipeline (docs/BENCHMARKS.md). Thread-safe; {@link #next()} takes no lock.
+ * {@code open-for}, closes on its success). Each target has its own pooled HTTP/1.1 keep-alive client
+ * (Helidon WebClient; the JDK HttpClient was measured as the alternative and cost more CPU per request, see
+ * docs/BENCHMARKS.md). Thread-safe; {@link #next()} takes no lock.
  */
 final class UpstreamPool implements AutoCloseable {
 
@@ -33,7 +29,7 @@ final class UpstreamPool implements AutoCloseable {
     static final class Target {
         final URI uri;
         final String base;
-        final HttpClient client;
+        final Http1Client client;
         private final int threshold;
         private final long openForNanos;
         private final AtomicInteger failures = new AtomicInteger();
@@ -42,7 +38,7 @@ final class UpstreamPool implements AutoCloseable {
         private volatile boolean open;
         volatile boolean healthy = true;
 
-        Target(URI uri, HttpClient client, int threshold, long openForNanos) {
+        Target(URI uri, Http1Client client, int threshold, long openForNanos) {
             this.uri = uri;
             this.base = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort()
                     : "https".equals(uri.getScheme()) ? 443 : 80);
@@ -92,8 +88,6 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private final Target[] targets;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
     private final AtomicInteger cursor = new AtomicInteger();
     private final GatewayConfig.Upstream config;
     private final Thread health;
@@ -101,21 +95,26 @@ final class UpstreamPool implements AutoCloseable {
 
     UpstreamPool(String routeId, GatewayConfig.Upstream config, SSLContext tls) {
         this.config = config;
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1) // never an h2c upgrade attempt towards the upstream
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor);
-        if (tls != null) {
-            // Chain, and either the expected identity or (without one) the host name: UpstreamTlsContext's trust manager.
-            SSLParameters params = tls.getDefaultSSLParameters();
-            params.setProtocols(new String[] {"TLSv1.3"});
-            b.sslContext(tls).sslParameters(params);
-        }
-        this.client = b.build();
         List<Target> list = new ArrayList<>();
         for (URI u : config.targets()) {
-            list.add(new Target(u, client, config.breakerFailures(), config.breakerOpenFor().toNanos()));
+            var b = Http1Client.builder()
+                    .baseUri(u)
+                    .connectTimeout(config.connectTimeout())
+                    .readTimeout(config.timeout())
+                    .followRedirects(false)
+                    .shareConnectionCache(false)
+                    .sendExpectContinue(false)
+                    .maxInMemoryEntity(0)
+                    .connectionCacheSize(1024)
+                    // Headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK add ms.
+                    .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(config.connectTimeout())
+                            .readTimeout(config.timeout()).build());
+            if (tls != null) {
+                // Hostname verification is replaced by the explicit identity check of the trust manager.
+                b.tls(Tls.builder().sslContext(tls).endpointIdentificationAlgorithm(
+                        config.tls() != null && config.tls().expectedId() != null ? "NONE" : "HTTPS").build());
+            }
+            list.add(new Target(u, b.build(), config.breakerFailures(), config.breakerOpenFor().toNanos()));
         }
         this.targets = list.toArray(new Target[0]);
         if (config.healthPath() != null) {
@@ -152,15 +151,10 @@ final class UpstreamPool implements AutoCloseable {
         while (!closed) {
             for (Target t : targets) {
                 boolean ok;
-                try {
-                    HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(t.base + config.healthPath()))
-                            .timeout(config.timeout()).GET().build(), HttpResponse.BodyHandlers.discarding());
-                    ok = r.statusCode() >= 200 && r.statusCode() < 300;
-                } catch (IOException | RuntimeException e) {
+                try (HttpClientResponse r = t.client.get(config.healthPath()).request()) {
+                    ok = r.status().code() >= 200 && r.status().code() < 300;
+                } catch (RuntimeException e) {
                     ok = false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 }
                 if (ok != t.healthy) {
                     LOG.atInfo().setMessage(ok ? "upstream healthy" : "upstream unhealthy").addKeyValue("target", t.base).log();
@@ -182,7 +176,12 @@ final class UpstreamPool implements AutoCloseable {
         if (health != null) {
             health.interrupt();
         }
-        client.shutdownNow();
-        executor.shutdownNow();
+        for (Target t : targets) {
+            try {
+                t.client.closeResource();
+            } catch (RuntimeException e) {
+                LOG.atDebug().setMessage("client close failed").addKeyValue("target", t.base).log();
+            }
+        }
     }
 }
