@@ -160,20 +160,22 @@ public final class AegisServer implements AutoCloseable {
             ControlPlaneApi api = new ControlPlaneApi(store, audit, rotation, bootstrap, metrics,
                     () -> self[0] == null || self[0].accepting, Version.current(),
                     config.rotationPolicy().publishAhead().dividedBy(4));
+            PkiRuntime pki = PkiRuntime.start(config.pki(), store, keys, audit, events, clock);
+            started.add(pki);
+            // The gateway presents its own SVID from the in-process workload CA to mTLS upstreams.
+            GatewayComponent gateway = GatewayComponent.start(config.gateway(), store, audit, events,
+                    metrics.registry(), clock, config.gateway().isPresent() ? pki::gatewayIdentity : null);
+            started.add(gateway);
             EventStreamApi eventStream = new EventStreamApi(events,
                     bearer -> admins.identify(bearer, AdminAuth.EVENTS_SCOPE).isPresent(), EVENT_HEARTBEAT,
                     () -> self[0] == null || self[0].accepting);
-            GatewayComponent gateway = GatewayComponent.start(config.gateway(), store, audit, events,
-                    metrics.registry(), clock);
-            started.add(gateway);
+
             GatewayAdminApi gatewayAdmin = new GatewayAdminApi(gateway,
                     bearer -> admins.identify(bearer, AdminAuth.ADMIN_SCOPE).isPresent(), audit, events);
             AuditIngestApi auditIngest = new AuditIngestApi(audit, bearer -> admins.identify(bearer, AdminAuth.AUDIT_SCOPE));
             AuthzService authz = AuthzService.start(store, audit, events, authzSettings(config), clock, List.of());
             started.add(authz);
             AuthzRoutes authzRoutes = new AuthzRoutes(authz, admins, audit);
-            PkiRuntime pki = PkiRuntime.start(config.pki(), store, keys, audit, events, clock);
-            started.add(pki);
             PkiApi pkiApi = new PkiApi(pki, admins);
             List<Consumer<HttpRouting.Builder>> features = List.of(eventStream::register, auditIngest::register,
                     identity::register, authzRoutes::register, new SecretsRoutes(secrets)::register,

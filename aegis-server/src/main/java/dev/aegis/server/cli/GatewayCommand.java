@@ -78,7 +78,7 @@ public final class GatewayCommand implements Callable<Integer> {
         GatewayComponent gateway;
         try {
             gateway = GatewayComponent.start(cfg.gateway(), session.store, session.audit, session.events, registry,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), null);
         } catch (RuntimeException e) {
             session.close();
             throw e;

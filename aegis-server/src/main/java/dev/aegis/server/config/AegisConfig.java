@@ -44,10 +44,12 @@ public record AegisConfig(Path dataDir, Server server, Storage storage, Path roo
      * @param host          listen address
      * @param port          listen port (separate from the control plane)
      * @param clientTimeout idle/slow clients are disconnected after this long
+     * @param requestDeadline a request's header section, and then its body, must each arrive within this long
      * @param tls           TLS of the gateway listener (client certificates for mTLS routes and certificate-bound
      *                      tokens need {@code client-auth: optional} or {@code required}); empty = plain HTTP
      */
-    public record Gateway(Path routesFile, String host, int port, Duration clientTimeout, Optional<Tls> tls) {
+    public record Gateway(Path routesFile, String host, int port, Duration clientTimeout, Duration requestDeadline,
+                          Optional<Tls> tls) {
     }
 
     /**

@@ -144,7 +144,7 @@ public final class ConfigLoader {
             }
             return Optional.of(new AegisConfig.Gateway(existingFile(ConfigKey.GATEWAY_ROUTES_FILE),
                     nonBlank(ConfigKey.GATEWAY_HOST), integer(ConfigKey.GATEWAY_PORT, 0, 65535),
-                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT), gatewayTls()));
+                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT), duration(ConfigKey.GATEWAY_REQUEST_DEADLINE), gatewayTls()));
         }
 
         private Optional<AegisConfig.Tls> gatewayTls() {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The API gateway inside an Aegis process (issue 5): the API key registry (always, so the admin API and CLI
@@ -39,15 +40,22 @@ public final class GatewayComponent implements AutoCloseable {
     /**
      * @param settings the gateway listener, or empty for "API key registry only"
      * @param events   the platform event bus, or {@code null} (standalone edge node without the bus)
+     * @param identity the gateway's own SVID for upstream mTLS (the in-process workload CA under {@code aegis up},
+     *                 the SDK's {@code WorkloadIdentity} on an edge node), or {@code null} for none
      */
     public static GatewayComponent start(Optional<AegisConfig.Gateway> settings, Store store, AuditLog audit,
-                                         EventBus events, MeterRegistry registry, Clock clock) {
+                                         EventBus events, MeterRegistry registry, Clock clock,
+                                         Supplier<GatewayOptions.UpstreamIdentity> identity) {
         ApiKeyRegistry keys = new ApiKeyRegistry(store, audit::fingerprint, clock);
         if (settings.isEmpty()) {
             return new GatewayComponent(keys, Optional.empty(), List.of());
         }
         AegisConfig.Gateway s = settings.get();
-        GatewayOptions options = GatewayOptions.of(s.routesFile(), s.host(), s.port()).withClientReadTimeout(s.clientTimeout());
+        GatewayOptions options = GatewayOptions.of(s.routesFile(), s.host(), s.port()).withClientReadTimeout(s.clientTimeout())
+                .withRequestDeadline(s.requestDeadline());
+        if (identity != null) {
+            options = options.withUpstreamIdentity(identity.get());
+        }
         if (s.tls().isPresent()) {
             AegisConfig.Tls tls = s.tls().get();
             try {
