@@ -14,6 +14,8 @@ import dev.aegis.ratelimit.api.RateLimiter;
 import dev.aegis.ratelimit.api.RedisCounters;
 import dev.aegis.ratelimit.api.TokenBucket;
 import dev.aegis.ratelimit.api.UnavailablePolicy;
+import dev.aegis.sdk.api.events.EventFeed;
+import dev.aegis.sdk.api.token.DpopProofVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +62,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Clock clock;
     private final HttpClient http;
     private final ClaimsCache claims = new ClaimsCache(100_000);
-    private final DpopProofVerifier dpop = new DpopProofVerifier();
+    private final DpopProofVerifier dpop;
     private final GatewayMetrics metrics;
     private final DecisionAuditor auditor;
     private final Forwarder forwarder;
@@ -72,7 +74,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private JwtAuthenticator jwt;
     private byte[] loadedDigest = new byte[0];
     private volatile GatewayState state;
-    private SseRevocationFeed feed;
+    private EventFeed feed;
 
     /**
      * Loads the routes file; fails if the first load fails (a gateway never starts without routes).
@@ -88,6 +90,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.apiKeys = apiKeys;
         this.hook = hook;
         this.clock = clock;
+        this.dpop = new DpopProofVerifier(clock, Duration.ofSeconds(60)); // RFC 9449: iat within ±60 s, each jti once
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.metrics = new GatewayMetrics(registry);
@@ -320,7 +323,9 @@ public final class GatewayRuntime implements AutoCloseable {
     public void followRemoteEvents(String bearer) {
         java.net.URI url = state.config().revocationEvents();
         if (url != null && feed == null) {
-            feed = new SseRevocationFeed(url, http, bearer, this::onEvent);
+            // The SDK's feed, as every service runs it: resumes with Last-Event-ID, so no revocation is missed.
+            feed = EventFeed.start(http, url, List.of("token.revoked", "apikey.revoked"), () -> bearer,
+                    e -> onEvent(e.topic(), e.subject(), e.attributes()));
         }
     }
 
