@@ -21,6 +21,7 @@ module dev.aegis.sdk {
     exports dev.aegis.sdk.api.audit;
     exports dev.aegis.sdk.api.guard;
     exports dev.aegis.sdk.api.secrets;
+    exports dev.aegis.sdk.api.authz;
     // Certificate/JSON conversions shared with the CA so both ends encode SVIDs identically.
     exports dev.aegis.sdk.internal to dev.aegis.pki, dev.aegis.server;
 }

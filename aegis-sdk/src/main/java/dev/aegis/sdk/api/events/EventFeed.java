@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ public final class EventFeed implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile long lastEventId;
     private volatile boolean connected;
+    private final AtomicLong connections = new AtomicLong();
     private volatile boolean closed;
     private volatile InputStream current;
     private Thread worker;
@@ -96,6 +98,14 @@ public final class EventFeed implements AutoCloseable {
     /** @return whether the feed is connected now (a gateway or service may report it in its readiness) */
     public boolean connected() {
         return connected;
+    }
+
+    /**
+     * @return how many connections the feed has opened so far; a cache invalidated by events compares it to
+     *         notice a reconnection (events may have been missed between the two connections until the replay)
+     */
+    public long connections() {
+        return connections.get();
     }
 
     /** @return the sequence of the last event received, 0 before the first */
@@ -148,6 +158,7 @@ public final class EventFeed implements AutoCloseable {
                 return false;
             }
             current = body;
+            connections.incrementAndGet();
             connected = true;
             return readEvents(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)));
         } finally {
