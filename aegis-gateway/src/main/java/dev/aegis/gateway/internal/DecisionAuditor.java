@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes every allow/deny decision off the request path: the request thread only offers the event to a
- * bounded queue; {@code WRITERS} batch writers each take what has queued (waiting up to {@code LINGER_MILLIS}
- * for a batch to fill, at most {@code MAX_BATCH}) and hand it to {@link AuditLog#recordAll} in one call, so the
- * hash-chained log commits one group per batch instead of one handoff per decision.
+ * bounded queue; {@code WRITERS} batch writers each take what has queued (after the first event of a batch
+ * they sleep {@code LINGER_MILLIS} once so the batch fills, at most {@code MAX_BATCH}) and hand it to
+ * {@link AuditLog#recordAll} in one call, so the hash-chained log commits one group per batch instead of one
+ * handoff per decision.
  *
  * <p>Never silent: when the queue stays full for the offer timeout the request is refused by the caller
  * (backpressure, {@link #submit} returns false) and counted; a batch the audit log refuses is counted per event
@@ -89,10 +90,8 @@ final class DecisionAuditor implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                long lingerEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                while (batch.size() < MAX_BATCH && !closed && System.nanoTime() < lingerEnd) {
-                    Thread.sleep(1); // let the batch fill: one commit for many decisions
+                if (queue.drainTo(batch, MAX_BATCH - 1) < MAX_BATCH - 1 && !closed) {
+                    Thread.sleep(LINGER_MILLIS); // let the batch fill: one wake-up and one commit for many decisions
                     queue.drainTo(batch, MAX_BATCH - batch.size());
                 }
             } catch (InterruptedException e) {

@@ -10,6 +10,10 @@ import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.PlatformEvent;
 import dev.aegis.store.api.Store;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.aegis.sdk.api.mtls.PeerAuthorizer;
+import dev.aegis.sdk.api.mtls.SpiffeTrustManager;
+import dev.aegis.sdk.api.mtls.WorkloadIdentity;
+import dev.aegis.sdk.api.spiffe.TrustDomain;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -74,6 +78,28 @@ public final class GatewayComponent implements AutoCloseable {
                     Thread.startVirtualThread(() -> gateway.onEvent(e.topic(), e.subject(), e.attributes()))));
         }
         return new GatewayComponent(keys, Optional.of(gateway), subs);
+    }
+
+    /**
+     * An edge gateway's own SVID (no CA in process): joins the workload CA with the SDK's {@code WorkloadIdentity}
+     * and the one-time join token, which renews it at half-life and keeps the trust bundle and revocations current.
+     *
+     * @param workload    where and with which token to join
+     * @param trustDomain this deployment's trust domain ({@code pki.trust-domain})
+     * @return the running identity (close it at shutdown)
+     * @throws IOException when the control plane refuses the join or cannot be reached
+     */
+    public static WorkloadIdentity joinWorkloadCa(AegisConfig.GatewayWorkload workload, String trustDomain)
+            throws IOException, InterruptedException {
+        TrustDomain domain = TrustDomain.of(trustDomain);
+        return WorkloadIdentity.builder().controlPlane(workload.controlPlane()).mtlsEndpoint(workload.mtlsEndpoint())
+                .trustDomain(domain).joinToken(workload.joinToken())
+                .authorizer(PeerAuthorizer.denyAll().orTrustDomain(domain)).start();
+    }
+
+    /** @return the identity as the gateway presents it upstream: its SVID, and SVID chains of its trust domain */
+    public static GatewayOptions.UpstreamIdentity upstreamIdentity(WorkloadIdentity identity) {
+        return new GatewayOptions.UpstreamIdentity(identity.keyManager(), new SpiffeTrustManager(identity.peerVerifier()));
     }
 
     /** @return the API key registry */
