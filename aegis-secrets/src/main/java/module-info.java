@@ -1,8 +1,9 @@
 /**
  * The Aegis secrets manager: Vault's HTTP API ({@code /v1/...}) over an envelope-encrypted barrier (root key from
  * Shamir shares or the root key file, keyring keys, per-record data keys), KV version 2, transit, tokens with ACL
- * policies, AppRole, leases and dynamic PostgreSQL credentials. Only {@code dev.aegis.secrets.api} (and its
- * {@code spi}, the seam for further login methods) is exported; the engines live in {@code internal}.
+ * policies, AppRole, login with an Aegis access token, leases and dynamic PostgreSQL credentials. Only
+ * {@code dev.aegis.secrets.api} (and its {@code spi}: the platform's access tokens, which the {@code aegis} auth
+ * method accepts) is exported; the engines live in {@code internal}.
  */
 module dev.aegis.secrets {
     requires transitive dev.aegis.core;

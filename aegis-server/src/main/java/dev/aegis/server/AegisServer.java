@@ -79,11 +79,13 @@ public final class AegisServer implements AutoCloseable {
     }
 
     static String baseUrl(AegisConfig config, WebServer web) {
+        return (web.hasTls() ? "https://" : "http://") + urlHost(config) + ":" + web.port();
+    }
+
+    /** The listener's host as a URL names it: an IPv6 address in brackets (RFC 3986 §3.2.2). */
+    private static String urlHost(AegisConfig config) {
         String host = config.server().host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return (web.hasTls() ? "https://" : "http://") + host + ":" + web.port();
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     /** The authorization engine (for in-process callers: benchmarks, imports, the gateway's hook). */
@@ -118,8 +120,7 @@ public final class AegisServer implements AutoCloseable {
 
     /** The base URL of the workload CA's mTLS listener. */
     public String mtlsUrl() {
-        String host = config.server().host();
-        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + mtlsPort();
+        return "https://" + urlHost(config) + ":" + mtlsPort();
     }
 
     /** The workload CA of this node. */

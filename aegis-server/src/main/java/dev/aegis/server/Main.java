@@ -13,6 +13,7 @@ import dev.aegis.server.cli.ConfigCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.GroupsCommand;
 import dev.aegis.server.cli.KvCommand;
+import dev.aegis.server.cli.LoginCommand;
 import dev.aegis.server.cli.OperatorCommand;
 import dev.aegis.server.cli.TransitCommand;
 import dev.aegis.server.cli.GatewayCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aegis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Aegis: zero-trust security platform for microservices.",
         subcommands = {UpCommand.class, AuditCommand.class, ConfigCommand.class, VersionCommand.class,
-                ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class,
+                ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class, LoginCommand.class,
                 OperatorCommand.class, KvCommand.class, TransitCommand.class, GatewayCommand.class, ApiKeysCommand.class,
                 WorkloadsCommand.class, JoinTokenCommand.class, CaCommand.class, BundleCommand.class, PinsCommand.class,
                 CommandLine.HelpCommand.class})

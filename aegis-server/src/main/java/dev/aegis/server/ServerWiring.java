@@ -74,10 +74,10 @@ final class ServerWiring {
     /** Runs every step; the listener is up and the bootstrap credential issued when this returns. */
     AegisServer start() throws IOException, GeneralSecurityException {
         Platform platform = platform();
-        SecretsEngine secrets = secrets(platform);
         BootstrapCredential bootstrap = new BootstrapCredential(platform.store(), platform.audit(), clock);
         IdentityProvider identity = identity(platform, bootstrap);
         AdminAuth admins = adminAuth(platform, bootstrap, identity);
+        SecretsEngine secrets = secrets(platform, admins);
         PlatformMetrics metrics = new PlatformMetrics();
         metrics.bindAudit(platform.audit());
         PkiRuntime pki = pki(platform);
@@ -89,7 +89,7 @@ final class ServerWiring {
                 identity::register, new AuthzRoutes(authz, admins, platform.audit())::register,
                 new SecretsRoutes(secrets)::register, gatewayAdmin(platform, gateway, admins)::register,
                 pkiApi::register);
-        ControlPlaneApi api = controlPlane(platform, bootstrap, metrics);
+        ControlPlaneApi api = controlPlane(platform, admins, metrics);
         WebServer web = listen(routing -> api.register(routing, features), pki, pkiApi);
         identity.issuer(AegisServer.baseUrl(config, web));
         // Issued only once the listener is up: a start that fails earlier must not burn the one-time credential.
@@ -129,14 +129,17 @@ final class ServerWiring {
         return new Platform(store, events, rootKeyFile, keys, sinks, audit, rotation);
     }
 
-    /** Secrets manager (issue 8): Vault's API under /v1/; KV version changes go to the event stream. */
-    private SecretsEngine secrets(Platform platform) {
+    /**
+     * Secrets manager (issue 8): Vault's API under /v1/; KV version changes go to the event stream; its
+     * {@code aegis} auth method takes the platform's access tokens as {@link AdminAuth} verifies them.
+     */
+    private SecretsEngine secrets(Platform platform, AdminAuth admins) {
         EventBus events = platform.events();
         SecretsEngine secrets = started(SecretsEngine.start(
                 SecretsSettings.defaults(config.secrets().shamirSeal() ? SealType.SHAMIR : SealType.FILE),
                 platform.store(), platform.audit(), platform.rootKeyFile(),
                 (path, version, change) -> events.publish("secret.changed", path,
-                        Map.of("version", Long.toString(version), "change", change)), clock));
+                        Map.of("version", Long.toString(version), "change", change)), admins::accessToken, clock));
         // Writes on other cluster nodes reach this node's KV read cache through the event stream.
         started(events.subscribe("secret.changed", events.latestSequence(), e -> secrets.invalidate(e.subject())));
         return secrets;
@@ -174,8 +177,8 @@ final class ServerWiring {
         return admins;
     }
 
-    private ControlPlaneApi controlPlane(Platform platform, BootstrapCredential bootstrap, PlatformMetrics metrics) {
-        return new ControlPlaneApi(platform.store(), platform.audit(), platform.rotation(), bootstrap, metrics,
+    private ControlPlaneApi controlPlane(Platform platform, AdminAuth admins, PlatformMetrics metrics) {
+        return new ControlPlaneApi(platform.store(), platform.audit(), platform.rotation(), admins, metrics,
                 accepting::get, Version.current(), config.rotationPolicy().publishAhead().dividedBy(4));
     }
 

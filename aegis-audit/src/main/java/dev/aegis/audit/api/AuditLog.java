@@ -5,7 +5,6 @@ import dev.aegis.audit.internal.AuditSigningKeys;
 import dev.aegis.audit.internal.ChainCommitter;
 import dev.aegis.audit.internal.CheckpointSigner;
 import dev.aegis.audit.internal.CheckpointWriter;
-import dev.aegis.audit.internal.FingerprintKey;
 import dev.aegis.audit.internal.GroupCommitWriter;
 import dev.aegis.audit.internal.JdbcAuditRecords;
 import dev.aegis.audit.internal.PendingEvent;
@@ -81,7 +80,7 @@ public final class AuditLog implements AutoCloseable {
         JdbcAuditRecords records = new JdbcAuditRecords(store);
         records.ensureHead();
         CheckpointSigner signer = new CheckpointSigner(store, AuditSigningKeys.bootstrap(keys, clock), clock);
-        HmacFingerprint fingerprints = new HmacFingerprint(FingerprintKey.load(keys, clock));
+        HmacFingerprint fingerprints = new HmacFingerprint(FingerprintKey.load(keys, FingerprintKey.AUDIT_RING, clock));
         AuditLog log = new AuditLog(settings, records, signer, extraSinks, fingerprints);
         log.writerThread.start();
         LOG.atInfo().setMessage("audit log started")

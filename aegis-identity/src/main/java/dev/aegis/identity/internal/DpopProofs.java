@@ -17,6 +17,7 @@ import dev.aegis.core.api.crypto.HmacFingerprint;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,13 +74,11 @@ public final class DpopProofs implements AutoCloseable {
     /** Checks the proof of a token request (RFC 9449 §4.3, §5). */
     public Result tokenRequest(String proofHeader, String clientId) {
         SignedJWT proof = parse(proofHeader);
-        if (proof == null) {
-            return new Refused("invalid_dpop_proof", "DPoP header is not one signed JWT");
+        Optional<Refused> unusable = unusable(proof);
+        if (unusable.isPresent()) {
+            return unusable.get();
         }
         Nonce nonce = nonceOf(proof);
-        if (requireNonce && (nonce == null || !nonceValid(nonce.getValue()))) {
-            return new Refused("use_dpop_nonce", "nonce missing or stale (RFC 9449 §8)");
-        }
         try {
             JWKThumbprintConfirmation cnf = tokenVerifier.verify(new DPoPIssuer(clientId), proof, nonce);
             return new Bound(cnf.getValue().toString());
@@ -91,13 +90,11 @@ public final class DpopProofs implements AutoCloseable {
     /** Checks the proof of a protected-resource request carrying a DPoP-bound token (RFC 9449 §7). */
     public Result resourceRequest(String method, URI uri, String proofHeader, String accessToken, String jkt, String subject) {
         SignedJWT proof = parse(proofHeader);
-        if (proof == null) {
-            return new Refused("invalid_dpop_proof", "DPoP header is not one signed JWT");
+        Optional<Refused> unusable = unusable(proof);
+        if (unusable.isPresent()) {
+            return unusable.get();
         }
         Nonce nonce = nonceOf(proof);
-        if (requireNonce && (nonce == null || !nonceValid(nonce.getValue()))) {
-            return new Refused("use_dpop_nonce", "nonce missing or stale (RFC 9449 §8)");
-        }
         try {
             resourceVerifier.verify(method, uri, new DPoPIssuer(subject), proof, new DPoPAccessToken(accessToken),
                     new JWKThumbprintConfirmation(new com.nimbusds.jose.util.Base64URL(jkt)), nonce);
@@ -105,6 +102,18 @@ public final class DpopProofs implements AutoCloseable {
         } catch (InvalidDPoPProofException | AccessTokenValidationException | JOSEException e) {
             return new Refused("invalid_token", e.getMessage());
         }
+    }
+
+    /** What both kinds of proof must pass first: one signed JWT, and a current nonce where one is required. */
+    private Optional<Refused> unusable(SignedJWT proof) {
+        if (proof == null) {
+            return Optional.of(new Refused("invalid_dpop_proof", "DPoP header is not one signed JWT"));
+        }
+        Nonce nonce = nonceOf(proof);
+        if (requireNonce && (nonce == null || !nonceValid(nonce.getValue()))) {
+            return Optional.of(new Refused("use_dpop_nonce", "nonce missing or stale (RFC 9449 §8)"));
+        }
+        return Optional.empty();
     }
 
     private static SignedJWT parse(String header) {

@@ -108,4 +108,25 @@ public final class Http {
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
         response.send();
     }
+
+    /** RFC 6749 §3.2: a form body, bounded; answers the error itself and returns null when there is none. */
+    public static Form form(ServerRequest request, ServerResponse response) {
+        if (!isForm(request)) {
+            body(request, MAX_FORM_BYTES); // drain it, so the connection stays usable
+            error(response, OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded."));
+            return null;
+        }
+        Optional<String> body = body(request, MAX_FORM_BYTES);
+        if (body.isEmpty()) {
+            error(response, new OAuthError(413, "invalid_request", "The request is too large."));
+            return null;
+        }
+        return switch (Form.parse(body.get())) {
+            case Form.Refused r -> {
+                error(response, OAuthError.invalidRequest("Malformed request: " + r.reason() + "."));
+                yield null;
+            }
+            case Form.Ok ok -> ok.form();
+        };
+    }
 }

@@ -49,20 +49,11 @@ public final class LifecycleEndpoints {
     /** @param allowPublic whether a public client (identified, not authenticated) may call the endpoint */
     private Form authenticatedForm(ServerRequest request, ServerResponse response, String path, ClientRecord[] client,
                                    boolean allowPublic) {
-        if (!Http.isForm(request)) {
-            Http.error(response, OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded."));
+        Form form = Http.form(request, response);
+        if (form == null) {
             return null;
         }
-        Optional<String> body = Http.body(request, Http.MAX_FORM_BYTES);
-        if (body.isEmpty()) {
-            Http.error(response, new OAuthError(413, "invalid_request", "The request is too large."));
-            return null;
-        }
-        if (!(Form.parse(body.get()) instanceof Form.Ok ok)) {
-            Http.error(response, OAuthError.invalidRequest("Malformed request."));
-            return null;
-        }
-        ClientAuthenticator.Result auth = authenticator.authenticate(request, ok.form(), tokens.issuer() + path);
+        ClientAuthenticator.Result auth = authenticator.authenticate(request, form, tokens.issuer() + path);
         if (auth instanceof ClientAuthenticator.Failed f) {
             Http.error(response, f.error());
             return null;
@@ -74,7 +65,7 @@ public final class LifecycleEndpoints {
             return null;
         }
         client[0] = authenticated.client();
-        return ok.form();
+        return form;
     }
 
     /** {@code POST /oauth2/introspect} (RFC 7662 §2). */

@@ -42,7 +42,7 @@ public final class TokenEndpoint {
     }
 
     public void handle(ServerRequest request, ServerResponse response) {
-        Form form = readForm(request, response);
+        Form form = Http.form(request, response);
         if (form == null) {
             return;
         }
@@ -83,27 +83,6 @@ public final class TokenEndpoint {
             case GrantOutcome.Denied d -> deny(response, grantType, clientId, source, d.error(), d.auditReason());
             case GrantOutcome.Granted g -> grant(response, grantType, tokenRequest, g.response());
         }
-    }
-
-    /** RFC 6749 §3.2: a form body, bounded; answers the error itself and returns null when there is none. */
-    private static Form readForm(ServerRequest request, ServerResponse response) {
-        if (!Http.isForm(request)) {
-            drain(request);
-            Http.error(response, OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded."));
-            return null;
-        }
-        Optional<String> body = Http.body(request, Http.MAX_FORM_BYTES);
-        if (body.isEmpty()) {
-            Http.error(response, new OAuthError(413, "invalid_request", "The request is too large."));
-            return null;
-        }
-        return switch (Form.parse(body.get())) {
-            case Form.Refused r -> {
-                Http.error(response, OAuthError.invalidRequest("Malformed request: " + r.reason() + "."));
-                yield null;
-            }
-            case Form.Ok ok -> ok.form();
-        };
     }
 
     /** RFC 6749 §5.2: missing, unknown, or not registered for this client. */
@@ -220,9 +199,5 @@ public final class TokenEndpoint {
             b.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
         }
         return b.toString();
-    }
-
-    private static void drain(ServerRequest request) {
-        Http.body(request, Http.MAX_FORM_BYTES);
     }
 }

@@ -10,16 +10,13 @@ import dev.aegis.core.api.keys.SigningKey;
 import dev.aegis.core.api.keys.VerificationKey;
 import dev.aegis.pki.internal.Audit;
 import dev.aegis.pki.internal.CaHierarchy;
-import dev.aegis.pki.internal.CertificateMint;
-import dev.aegis.pki.internal.CsrCheck;
 import dev.aegis.pki.internal.SigningRings;
+import dev.aegis.pki.internal.SvidIssuer;
 import dev.aegis.pki.internal.WorkloadRows;
 import dev.aegis.sdk.api.mtls.PeerAuthorizer;
-import dev.aegis.sdk.api.mtls.PeerCheck;
 import dev.aegis.sdk.api.mtls.PeerVerifier;
 import dev.aegis.sdk.api.mtls.RevocationList;
 import dev.aegis.sdk.api.mtls.TrustBundle;
-import dev.aegis.sdk.api.mtls.X509SvidRules;
 import dev.aegis.sdk.api.spiffe.SpiffeId;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.Store;
@@ -60,6 +57,7 @@ public final class WorkloadCa {
     private final SigningRings jwtKeys;
     private final JwtSigner jwtSigner;
     private final PeerVerifier renewalVerifier;
+    private final SvidIssuer issuer;
     private final AtomicReference<RevocationList> revocations = new AtomicReference<>(RevocationList.empty());
 
     private WorkloadCa(PkiSettings settings, Store store, KeyMaterialStore keys, AuditLog audit, PlatformEvents events, Clock clock) {
@@ -72,6 +70,7 @@ public final class WorkloadCa {
         this.jwtKeys = new SigningRings(keys, JWT_SVID_RING, settings.jwtSvidTtl(), clock);
         this.jwtSigner = new JwtSigner(jwtKeys::ring);
         this.renewalVerifier = new PeerVerifier(PeerAuthorizer.denyAll().orTrustDomain(settings.trustDomain()), clock);
+        this.issuer = new SvidIssuer(store, this.audit, ca, renewalVerifier, clock);
     }
 
     /**
@@ -215,35 +214,7 @@ public final class WorkloadCa {
      * @param source the client address, for the audit record
      */
     public Issuance issueWithJoinToken(String token, String csr, String source) throws AuditUnavailableException {
-        CsrCheck.Result read = CsrCheck.read(csr);
-        if (read instanceof CsrCheck.Bad bad) {
-            return refuse("join", null, bad.error(), bad.detail(), source);
-        }
-        CsrCheck.Checked request = ((CsrCheck.Ok) read).csr();
-        if (token == null || token.isEmpty() || token.length() > 256) {
-            return refuse("join", null, IssuanceError.INVALID_JOIN_TOKEN, "the join token is invalid, used or expired", source);
-        }
-        String hash = audit.fingerprint(token);
-        Instant now = clock.instant();
-        Issuance outcome = store.inTransaction(c -> {
-            Optional<SpiffeId> peek = peekToken(c, hash, now);
-            if (peek.isEmpty()) {
-                return new Issuance.Refused(IssuanceError.INVALID_JOIN_TOKEN, "the join token is invalid, used or expired");
-            }
-            Optional<Workload> w = WorkloadRows.find(c, peek.get());
-            if (w.isEmpty() || w.get().revokedAt().isPresent()) {
-                return new Issuance.Refused(IssuanceError.WORKLOAD_REVOKED, "the workload is revoked");
-            }
-            CsrCheck.Bad mismatch = CsrCheck.mismatch(request, peek.get(), w.get().registration().dnsNames());
-            if (mismatch != null) {
-                return new Issuance.Refused(mismatch.error(), mismatch.detail());
-            }
-            if (WorkloadRows.consumeToken(c, hash, now).isEmpty()) {
-                return new Issuance.Refused(IssuanceError.INVALID_JOIN_TOKEN, "the join token is invalid, used or expired");
-            }
-            return mint(c, w.get(), request, now);
-        });
-        return audited("join", outcome, source, hash);
+        return issuer.issueWithJoinToken(token, csr, source);
     }
 
     /**
@@ -268,50 +239,12 @@ public final class WorkloadCa {
         });
     }
 
-    private static Optional<SpiffeId> peekToken(java.sql.Connection c, String hash, Instant now) throws java.sql.SQLException {
-        try (var ps = c.prepareStatement("SELECT spiffe_id FROM pki_join_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")) {
-            ps.setString(1, hash);
-            ps.setObject(2, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
-            try (var rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(SpiffeId.parse(rs.getString(1))) : Optional.empty();
-            }
-        }
-    }
-
     /**
      * Renewal: the caller presented {@code presented} over mTLS; it must be a current, unrevoked SVID of this
      * trust domain whose workload is still registered. The new SVID has the same SPIFFE ID.
      */
     public Issuance renew(X509Certificate[] presented, String csr, String source) throws AuditUnavailableException {
-        SpiffeId id;
-        switch (authenticate(presented)) {
-            case SvidAuthentication.NotAuthenticated n -> {
-                return refuse("renew", null, n.refusal().error(), n.refusal().detail(), source);
-            }
-            case SvidAuthentication.Authenticated a -> id = a.spiffeId();
-        }
-        CsrCheck.Result read = CsrCheck.read(csr);
-        if (read instanceof CsrCheck.Bad bad) {
-            return refuse("renew", id, bad.error(), bad.detail(), source);
-        }
-        CsrCheck.Checked request = ((CsrCheck.Ok) read).csr();
-        String serial = presented[0].getSerialNumber().toString(16);
-        Instant now = clock.instant();
-        Issuance outcome = store.inTransaction(c -> {
-            Optional<Workload> w = WorkloadRows.find(c, id);
-            if (w.isEmpty() || w.get().revokedAt().isPresent()) {
-                return new Issuance.Refused(IssuanceError.WORKLOAD_REVOKED, "the workload is revoked");
-            }
-            if (WorkloadRows.serialRevoked(c, serial)) {
-                return new Issuance.Refused(IssuanceError.SVID_REVOKED, "the presented SVID is revoked");
-            }
-            CsrCheck.Bad mismatch = CsrCheck.mismatch(request, id, w.get().registration().dnsNames());
-            if (mismatch != null) {
-                return new Issuance.Refused(mismatch.error(), mismatch.detail());
-            }
-            return mint(c, w.get(), request, now);
-        });
-        return audited("renew", outcome, source, null);
+        return issuer.renew(presented, csr, source);
     }
 
     /**
@@ -320,50 +253,7 @@ public final class WorkloadCa {
      * @return the authenticated SPIFFE ID or the refusal
      */
     public SvidAuthentication authenticate(X509Certificate[] presented) {
-        PeerCheck check = renewalVerifier.verify(presented);
-        return switch (check) {
-            case PeerCheck.Accepted a -> new SvidAuthentication.Authenticated(a.spiffeId());
-            case PeerCheck.Refused r -> new SvidAuthentication.NotAuthenticated(new Issuance.Refused(r.reason() == PeerCheck.Reason.REVOKED
-                    ? IssuanceError.SVID_REVOKED : IssuanceError.INVALID_SVID, "the presented SVID is not acceptable: " + r.reason()));
-        };
-    }
-
-    private Issuance.Issued mint(java.sql.Connection c, Workload w, CsrCheck.Checked request, Instant now) throws java.sql.SQLException {
-        CaHierarchy.Active active = ca.state().active().orElseThrow(() -> new IllegalStateException("no ACTIVE CA generation"));
-        SpiffeId id = w.registration().spiffeId();
-        Instant notAfter = now.plus(w.registration().ttl());
-        Instant caEnd = active.intermediate().getNotAfter().toInstant();
-        if (notAfter.isAfter(caEnd)) {
-            notAfter = caEnd;
-        }
-        // DNS SANs: the registered names (a CSR may ask for a subset of them, checked before, but gets them all,
-        // as a registration entry defines the SVID).
-        X509Certificate leaf = CertificateMint.leaf(active.intermediate(), active.key(), request.publicKey(), id,
-                w.registration().dnsNames(), now, notAfter);
-        Optional<String> broken = X509SvidRules.leafViolation(leaf);
-        if (broken.isPresent()) {
-            throw new IllegalStateException("minted a certificate that breaks " + broken.get());
-        }
-        String serial = leaf.getSerialNumber().toString(16);
-        WorkloadRows.insertSvid(c, serial, id, active.id(), now, leaf.getNotAfter().toInstant());
-        return new Issuance.Issued(id, List.of(leaf, active.intermediate()), serial, leaf.getNotAfter().toInstant());
-    }
-
-    private Issuance audited(String how, Issuance result, String source, String tokenFingerprint) throws AuditUnavailableException {
-        switch (result) {
-            case Issuance.Issued i -> audit.record("pki.svid.issue", i.spiffeId().toString(), i.spiffeId().toString(),
-                    AuditDecision.ALLOW, how, "serial", i.serial(), "expiresAt", i.expiresAt().toString(), "source", source,
-                    "joinToken", tokenFingerprint);
-            case Issuance.Refused r -> audit.record("pki.svid.issue", "anonymous", null, AuditDecision.DENY, r.error().code(),
-                    "via", how, "source", source, "joinToken", tokenFingerprint);
-        }
-        return result;
-    }
-
-    private Issuance refuse(String how, SpiffeId who, IssuanceError error, String detail, String source) throws AuditUnavailableException {
-        audit.record("pki.svid.issue", who == null ? "anonymous" : who.toString(), who == null ? null : who.toString(),
-                AuditDecision.DENY, error.code(), "via", how, "source", source);
-        return new Issuance.Refused(error, detail);
+        return issuer.authenticate(presented);
     }
 
     /**
@@ -426,15 +316,6 @@ public final class WorkloadCa {
      * @param path      e.g. {@code /aegis/control-plane}
      */
     public Issuance.Issued issueInternal(java.security.PublicKey publicKey, String path, List<String> dnsNames, Duration ttl) {
-        CaHierarchy.Active active = ca.state().active().orElseThrow(() -> new IllegalStateException("no ACTIVE CA generation"));
-        Instant now = clock.instant();
-        SpiffeId id = settings.trustDomain().id(path);
-        X509Certificate leaf = CertificateMint.leaf(active.intermediate(), active.key(), publicKey, id, dnsNames, now, now.plus(ttl));
-        String serial = leaf.getSerialNumber().toString(16);
-        store.inTransaction(c -> {
-            WorkloadRows.insertSvid(c, serial, id, active.id(), now, leaf.getNotAfter().toInstant());
-            return null;
-        });
-        return new Issuance.Issued(id, List.of(leaf, active.intermediate()), serial, leaf.getNotAfter().toInstant());
+        return issuer.issueInternal(publicKey, settings.trustDomain().id(path), dnsNames, ttl);
     }
 }

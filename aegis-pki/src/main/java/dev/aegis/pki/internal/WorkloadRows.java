@@ -111,6 +111,18 @@ public final class WorkloadRows {
         }
     }
 
+    /** @return the workload an unused, unexpired join token is bound to, without consuming the token */
+    public static Optional<SpiffeId> peekToken(Connection c, String hash, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT spiffe_id FROM pki_join_tokens WHERE token_hash = ?"
+                + " AND used_at IS NULL AND expires_at > ?")) {
+            ps.setString(1, hash);
+            Sql.bind(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(SpiffeId.parse(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
     /**
      * Consumes a join token: marks it used if it exists, is unused and unexpired, in the caller's transaction
      * (a second use, even concurrent, finds it used: the UPDATE is conditional).
@@ -118,17 +130,9 @@ public final class WorkloadRows {
      * @return the bound SPIFFE ID, or empty
      */
     public static Optional<SpiffeId> consumeToken(Connection c, String hash, Instant now) throws SQLException {
-        String id;
-        try (PreparedStatement ps = c.prepareStatement("SELECT spiffe_id FROM pki_join_tokens WHERE token_hash = ?"
-                + " AND used_at IS NULL AND expires_at > ?")) {
-            ps.setString(1, hash);
-            Sql.bind(ps, 2, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                id = rs.getString(1);
-            }
+        Optional<SpiffeId> id = peekToken(c, hash, now);
+        if (id.isEmpty()) {
+            return id;
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE pki_join_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")) {
             Sql.bind(ps, 1, now);
@@ -137,7 +141,7 @@ public final class WorkloadRows {
                 return Optional.empty();
             }
         }
-        return Optional.of(SpiffeId.parse(id));
+        return id;
     }
 
     public static void insertSvid(Connection c, String serial, SpiffeId id, String generation, Instant now, Instant notAfter) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.aegis.secrets.api;
 
 import dev.aegis.audit.api.AuditLog;
+import dev.aegis.secrets.api.spi.AccessTokens;
 import dev.aegis.secrets.internal.SecretsRuntime;
 import dev.aegis.store.api.Store;
 import dev.aegis.store.api.spi.RootKeyProvider;
@@ -30,19 +31,35 @@ public final class SecretsEngine implements AutoCloseable {
      * @param rootKeyFile the root key for {@link SealType#FILE}; ignored for {@link SealType#SHAMIR}
      * @param changes     told about KV version changes (for the platform event stream)
      * @param clock       time source for TTLs
-     * @return the running engine
+     * @return the running engine, whose {@code aegis} auth method accepts no login
      */
     public static SecretsEngine start(SecretsSettings settings, Store store, AuditLog audit, RootKeyProvider rootKeyFile,
                                       SecretChangeListener changes, Clock clock) {
+        return start(settings, store, audit, rootKeyFile, changes, AccessTokens.NONE, clock);
+    }
+
+    /**
+     * @param settings     seal type, TTLs, reaper interval
+     * @param store        the open store (migrations V40+ created the {@code secrets_*} tables)
+     * @param audit        the platform audit log (every request is recorded; fail-closed)
+     * @param rootKeyFile  the root key for {@link SealType#FILE}; ignored for {@link SealType#SHAMIR}
+     * @param changes      told about KV version changes (for the platform event stream)
+     * @param accessTokens the platform's access tokens, for logins through the {@code aegis} auth method
+     * @param clock        time source for TTLs
+     * @return the running engine
+     */
+    public static SecretsEngine start(SecretsSettings settings, Store store, AuditLog audit, RootKeyProvider rootKeyFile,
+                                      SecretChangeListener changes, AccessTokens accessTokens, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(changes, "changes");
+        Objects.requireNonNull(accessTokens, "accessTokens");
         Objects.requireNonNull(clock, "clock");
         if (settings.sealType() == SealType.FILE) {
             Objects.requireNonNull(rootKeyFile, "rootKeyFile");
         }
-        return new SecretsEngine(SecretsRuntime.start(settings, store, audit, rootKeyFile, changes, clock));
+        return new SecretsEngine(SecretsRuntime.start(settings, store, audit, rootKeyFile, changes, accessTokens, clock));
     }
 
     /**

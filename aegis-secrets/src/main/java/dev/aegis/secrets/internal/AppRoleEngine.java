@@ -256,19 +256,7 @@ final class AppRoleEngine implements MountedEngine {
     }
 
     private List<String> roleNames(Mount mount) {
-        return store.inTransaction(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT name FROM secrets_approle_roles WHERE mount_uuid = ? ORDER BY name")) {
-                ps.setString(1, mount.uuid());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return SqlValues.namesOf(store, "secrets_approle_roles", mount);
     }
 
     private Role requireRole(Mount mount, String name) {

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * The database secrets engine for PostgreSQL at Vault's paths: {@code config/<name>} (connection URL, user,
@@ -35,6 +34,8 @@ final class DatabaseEngine implements MountedEngine {
             + " DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{{name}}') THEN"
             + " EXECUTE 'REASSIGN OWNED BY \"{{name}}\" TO CURRENT_USER'; EXECUTE 'DROP OWNED BY \"{{name}}\"';"
             + " EXECUTE 'DROP ROLE \"{{name}}\"'; END IF; END $$;";
+    /** Moves the user's expiry with its lease. */
+    static final String DEFAULT_RENEW = "ALTER ROLE \"{{name}}\" VALID UNTIL '{{expiration}}';";
 
     private final Store store;
     private final Barrier barrier;
@@ -56,7 +57,7 @@ final class DatabaseEngine implements MountedEngine {
     public Reply handle(Mount mount, Call call) {
         String[] parts = call.rest().split("/");
         if (parts.length == 1 && call.op() == Operation.LIST && ("config".equals(parts[0]) || "roles".equals(parts[0]))) {
-            return Reply.keys(names(mount, "config".equals(parts[0]) ? "secrets_db_connections" : "secrets_db_roles"));
+            return Reply.keys(SqlValues.namesOf(store, "config".equals(parts[0]) ? "secrets_db_connections" : "secrets_db_roles", mount));
         }
         if (parts.length != 2) {
             throw VaultError.notFound();
@@ -93,7 +94,7 @@ final class DatabaseEngine implements MountedEngine {
                 cfg.put("rotation_period", Ttl.field(b, "rotation_period", Duration.ZERO).toSeconds());
                 List<String> allowed = VaultJson.strings(b, "allowed_roles");
                 if (VaultJson.bool(b, "verify_connection", true)) {
-                    try (Connection c = connect(cfg)) {
+                    try (Connection c = PostgresTarget.connect(cfg)) {
                         c.isValid(5);
                     } catch (SQLException e) {
                         throw VaultError.badRequest("error verifying connection: " + e.getSQLState());
@@ -146,6 +147,7 @@ final class DatabaseEngine implements MountedEngine {
                 ObjectNode st = VaultJson.object();
                 creation.forEach(st.putArray("creation_statements")::add);
                 VaultJson.strings(b, "revocation_statements").forEach(st.putArray("revocation_statements")::add);
+                VaultJson.strings(b, "renew_statements").forEach(st.putArray("renew_statements")::add);
                 long ttl = Ttl.field(b, "default_ttl", Duration.ofHours(1)).toSeconds();
                 long max = Ttl.field(b, "max_ttl", Duration.ofHours(24)).toSeconds();
                 store.inTransaction(c -> {
@@ -192,8 +194,9 @@ final class DatabaseEngine implements MountedEngine {
                 .replace('_', 'x').replace('-', 'x').replaceFirst("^vx", "v-");
         user = user.length() > 63 ? user.substring(0, 63) : user;
         String password = "A1a-" + SecureIds.token(24).replace('-', 'x').replace('_', 'y');
-        Instant expiry = clock.instant().plus(max);
-        try (Connection c = connect(cfg); Statement s = c.createStatement()) {
+        // The user is valid as long as its lease: renewals move VALID UNTIL with the lease (renew()).
+        Instant expiry = clock.instant().plus(ttl);
+        try (Connection c = PostgresTarget.connect(cfg); Statement s = c.createStatement()) {
             for (JsonNode stmt : role.path("creation_statements")) {
                 s.execute(stmt.asText().replace("{{name}}", user).replace("{{username}}", user)
                         .replace("{{password}}", password).replace("{{expiration}}", PG_TIME.format(expiry)));
@@ -206,6 +209,7 @@ final class DatabaseEngine implements MountedEngine {
         revoke.put("db", db);
         revoke.put("username", user);
         revoke.set("revocation_statements", role.path("revocation_statements"));
+        revoke.set("renew_statements", role.path("renew_statements"));
         LeaseStore.Lease lease = leases.create(mount.path() + "creds/" + roleName, call.accessor(), "database", ttl,
                 max, true, revoke);
         ObjectNode body = VaultJson.envelope(null);
@@ -236,10 +240,37 @@ final class DatabaseEngine implements MountedEngine {
         return rotation.rotateDue();
     }
 
+    /**
+     * The lease renewer: moves the user's {@code VALID UNTIL} to the lease's new expiry with the role's
+     * {@code renew_statements}, by default {@value #DEFAULT_RENEW} (Vault's default for PostgreSQL).
+     */
+    void renew(ObjectNode data, Instant expiresAt) {
+        String user = data.path("username").asText();
+        if (!PostgresTarget.isSafeName(user)) {
+            throw new IllegalStateException("refusing to renew a malformed database user name");
+        }
+        ObjectNode cfg = connection(new Mount("", "secret", "database", "", data.path("mount").asText(), "",
+                VaultJson.object(), null), data.path("db").asText());
+        JsonNode custom = data.path("renew_statements");
+        String expiration = PG_TIME.format(expiresAt);
+        try (Connection c = PostgresTarget.connect(cfg); Statement s = c.createStatement()) {
+            if (custom.isArray() && !custom.isEmpty()) {
+                for (JsonNode stmt : custom) {
+                    s.execute(stmt.asText().replace("{{name}}", user).replace("{{username}}", user)
+                            .replace("{{expiration}}", expiration));
+                }
+            } else {
+                s.execute(DEFAULT_RENEW.replace("{{name}}", user).replace("{{expiration}}", expiration));
+            }
+        } catch (SQLException e) {
+            throw VaultError.badRequest("error renewing the database user (SQLState " + e.getSQLState() + ")");
+        }
+    }
+
     /** The lease revoker: drops the user (idempotent). */
     void revoke(ObjectNode data) {
         String user = data.path("username").asText();
-        if (!isSafeName(user)) {
+        if (!PostgresTarget.isSafeName(user)) {
             throw new IllegalStateException("refusing to revoke a malformed database user name");
         }
         Mount m = new Mount("", "secret", "database", "", data.path("mount").asText(), "", VaultJson.object(), null);
@@ -250,7 +281,7 @@ final class DatabaseEngine implements MountedEngine {
             return; // the connection was deleted: nothing left to revoke against
         }
         JsonNode custom = data.path("revocation_statements");
-        try (Connection c = connect(cfg); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTarget.connect(cfg); Statement s = c.createStatement()) {
             if (custom.isArray() && !custom.isEmpty()) {
                 for (JsonNode stmt : custom) {
                     s.execute(stmt.asText().replace("{{name}}", user).replace("{{username}}", user));
@@ -261,19 +292,6 @@ final class DatabaseEngine implements MountedEngine {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop database user (SQLState " + e.getSQLState() + ")", e);
         }
-    }
-
-    static boolean isSafeName(String user) {
-        if (user.isEmpty() || user.length() > 63) {
-            return false;
-        }
-        for (int i = 0; i < user.length(); i++) {
-            char c = user.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-                return false; // goes between double quotes in SQL: only these characters, never a quote
-            }
-        }
-        return true;
     }
 
     private ObjectNode connection(Mount mount, String name) {
@@ -330,42 +348,6 @@ final class DatabaseEngine implements MountedEngine {
             throw VaultError.badRequest("unknown role: " + name);
         }
         return role;
-    }
-
-    /** Vault's {@code postgresql://{{username}}:{{password}}@host:port/db} or a JDBC URL. */
-    static Connection connect(ObjectNode cfg) throws SQLException {
-        String url = cfg.path("connection_url").asText();
-        url = url.replace("{{username}}:{{password}}@", "").replace("{{username}}@", "");
-        if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
-            url = "jdbc:postgresql://" + url.substring(url.indexOf("://") + 3);
-        }
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new SQLException("unsupported connection URL", "08001");
-        }
-        Properties props = new Properties();
-        props.setProperty("user", cfg.path("username").asText());
-        props.setProperty("password", cfg.path("password").asText());
-        props.setProperty("connectTimeout", "10");
-        Connection c = new org.postgresql.Driver().connect(url, props);
-        if (c == null) {
-            throw new SQLException("unsupported connection URL", "08001");
-        }
-        return c;
-    }
-
-    private List<String> names(Mount mount, String table) {
-        return store.inTransaction(c -> {
-            List<String> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + table + " WHERE mount_uuid = ? ORDER BY name")) {
-                ps.setString(1, mount.uuid());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
     }
 
     private static int delete(Connection c, String table, Mount mount, String name) throws SQLException {

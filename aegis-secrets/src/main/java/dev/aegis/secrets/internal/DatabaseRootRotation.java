@@ -99,11 +99,11 @@ final class DatabaseRootRotation {
                 return false;
             }
             String user = cfg.path("username").asText();
-            if (!DatabaseEngine.isSafeName(user)) {
+            if (!PostgresTarget.isSafeName(user)) {
                 throw VaultError.badRequest("the connection's username cannot be rotated safely");
             }
             String password = "A1a-" + SecureIds.token(24).replace('-', 'x').replace('_', 'y');
-            try (Connection target = DatabaseEngine.connect(cfg); Statement s = target.createStatement()) {
+            try (Connection target = PostgresTarget.connect(cfg); Statement s = target.createStatement()) {
                 s.execute("ALTER ROLE \"" + user + "\" WITH PASSWORD '" + password + "'");
             } catch (SQLException e) {
                 throw VaultError.badRequest("error rotating the root credential (SQLState " + e.getSQLState() + ")");

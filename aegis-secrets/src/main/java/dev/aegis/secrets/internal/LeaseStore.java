@@ -36,6 +36,11 @@ final class LeaseStore {
         void revoke(ObjectNode revokeData);
     }
 
+    /** Moves what a lease granted to its new expiry (a database user's {@code VALID UNTIL}); throws to refuse. */
+    interface Renewer {
+        void extend(ObjectNode revokeData, Instant expiresAt);
+    }
+
     record Lease(String id, String tokenAccessor, String engine, Instant issuedAt, Instant renewedAt,
                  Instant expiresAt, Instant maxExpiresAt, boolean renewable) {
         long ttlSeconds(Instant now) {
@@ -47,6 +52,7 @@ final class LeaseStore {
     private final Barrier barrier;
     private final Clock clock;
     private final Map<String, Revoker> revokers = new ConcurrentHashMap<>();
+    private final Map<String, Renewer> renewers = new ConcurrentHashMap<>();
 
     LeaseStore(Store store, Barrier barrier, Clock clock) {
         this.store = store;
@@ -56,6 +62,10 @@ final class LeaseStore {
 
     void register(String engine, Revoker revoker) {
         revokers.put(engine, revoker);
+    }
+
+    void registerRenewer(String engine, Renewer renewer) {
+        renewers.put(engine, renewer);
     }
 
     Lease create(String prefix, String tokenAccessor, String engine, Duration ttl, Duration maxTtl, boolean renewable,
@@ -99,7 +109,10 @@ final class LeaseStore {
         }
     }
 
-    /** Extends a lease by {@code increment} from now, never past its maximum. */
+    /**
+     * Extends a lease by {@code increment} from now, never past its maximum. The engine's renewer moves the
+     * granted credential first; if it refuses, the lease keeps its old expiry.
+     */
     Lease renew(String id, Duration increment) {
         Instant now = clock.instant();
         return store.inTransaction(c -> {
@@ -112,6 +125,10 @@ final class LeaseStore {
             }
             Duration by = increment.isZero() ? Duration.between(l.issuedAt(), l.expiresAt()) : increment;
             Instant expiry = now.plus(by).isAfter(l.maxExpiresAt()) ? l.maxExpiresAt() : now.plus(by);
+            Renewer renewer = renewers.get(l.engine());
+            if (renewer != null) {
+                renewer.extend(revokeData(c, id), expiry);
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE secrets_leases SET expires_at = ?, renewed_at = ? WHERE lease_id = ?")) {
                 SqlValues.bind(ps, 1, expiry);
@@ -122,6 +139,31 @@ final class LeaseStore {
             return new Lease(l.id(), l.tokenAccessor(), l.engine(), l.issuedAt(), now, expiry, l.maxExpiresAt(),
                     l.renewable());
         });
+    }
+
+    private ObjectNode revokeData(Connection c, String id) throws SQLException {
+        byte[] sealed;
+        try (PreparedStatement ps = c.prepareStatement("SELECT revoke_data FROM secrets_leases WHERE lease_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw VaultError.badRequest("lease not found or lease is not renewable");
+                }
+                sealed = rs.getBytes(1);
+            }
+        }
+        return open(sealed, id);
+    }
+
+    private ObjectNode open(byte[] sealed, String id) {
+        byte[] plain = barrier.decrypt(sealed, aad(id));
+        try {
+            return (ObjectNode) VaultJson.MAPPER.readTree(plain);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored lease revocation data is malformed", e);
+        } finally {
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
     }
 
     /** Revokes one lease; a lease that is already gone is not an error (idempotent). */
@@ -142,14 +184,7 @@ final class LeaseStore {
         }
         Revoker revoker = revokers.get(row.engine());
         if (revoker != null) {
-            byte[] plain = barrier.decrypt(row.data(), aad(id));
-            try {
-                revoker.revoke((ObjectNode) VaultJson.MAPPER.readTree(plain));
-            } catch (IOException e) {
-                throw new IllegalStateException("stored lease revocation data is malformed", e);
-            } finally {
-                java.util.Arrays.fill(plain, (byte) 0);
-            }
+            revoker.revoke(open(row.data(), id));
         }
         store.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM secrets_leases WHERE lease_id = ?")) {

@@ -21,7 +21,7 @@ import java.util.UUID;
 final class Mounts {
     private static final long REFRESH_MILLIS = 2000;
     static final List<String> SECRET_ENGINES = List.of("kv", "transit", "database");
-    static final List<String> AUTH_METHODS = List.of("approle");
+    static final List<String> AUTH_METHODS = List.of("approle", "aegis");
 
     private final Store store;
     private final Clock clock;

@@ -7,6 +7,7 @@ import dev.aegis.secrets.api.SecretChangeListener;
 import dev.aegis.secrets.api.SecretsSettings;
 import dev.aegis.secrets.api.VaultRequest;
 import dev.aegis.secrets.api.VaultResponse;
+import dev.aegis.secrets.api.spi.AccessTokens;
 import dev.aegis.store.api.Store;
 import dev.aegis.store.api.spi.RootKeyProvider;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class SecretsRuntime implements AutoCloseable {
     }
 
     public static SecretsRuntime start(SecretsSettings settings, Store store, AuditLog audit, RootKeyProvider rootKeyFile,
-                                       SecretChangeListener listener, Clock clock) {
+                                       SecretChangeListener listener, AccessTokens accessTokens, Clock clock) {
         SecretChangeListener changes = (path, version, change) -> {
             try {
                 listener.secretChanged(path, version, change);
@@ -72,9 +73,12 @@ public final class SecretsRuntime implements AutoCloseable {
         engines.put("transit", new TransitEngine(store, barrier, clock));
         TokenApi tokenApi = new TokenApi(tokens, clock, settings.defaultTokenTtl(), settings.maxTokenTtl());
         engines.put("approle", new AppRoleEngine(store, barrier, tokens, tokenApi, clock));
+        engines.put("aegis", new AegisLoginEngine(store, tokens, tokenApi, accessTokens, clock,
+                settings.defaultTokenTtl(), settings.maxTokenTtl()));
         DatabaseEngine database = new DatabaseEngine(store, barrier, leases, clock, settings.maxTokenTtl());
         engines.put("database", database);
         leases.register("database", database::revoke);
+        leases.registerRenewer("database", database::renew);
         SysApi sys = new SysApi(barrier, shamir, mounts, policies, tokens,
                 new SysLeaseApi(leases, requestAudit, clock), settings.sealType(), engines);
         VaultRouter router = new VaultRouter(barrier, tokens, policies, mounts, requestAudit, sys, tokenApi, engines);

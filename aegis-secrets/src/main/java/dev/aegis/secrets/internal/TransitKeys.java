@@ -150,19 +150,7 @@ final class TransitKeys {
     }
 
     List<String> names(Mount mount) {
-        return store.inTransaction(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT name FROM secrets_transit_keys WHERE mount_uuid = ? ORDER BY name")) {
-                ps.setString(1, mount.uuid());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return SqlValues.namesOf(store, "secrets_transit_keys", mount);
     }
 
     private static void update(Connection c, Mount mount, String name, String set, Object value) throws SQLException {

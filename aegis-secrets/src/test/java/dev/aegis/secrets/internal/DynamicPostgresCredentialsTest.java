@@ -10,9 +10,13 @@ import dev.aegis.store.api.StoreConfig;
 import dev.aegis.store.testing.PostgresTestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +96,43 @@ class DynamicPostgresCredentialsTest {
         assertThrows(SQLException.class, () -> as(data).close());
         assertEquals(400, h.call("PUT", "sys/leases/lookup", root,
                 "{\"lease_id\":\"" + creds.json().path("lease_id").asText() + "\"}").status());
+    }
+
+    private static Instant validUntil(String user) throws SQLException {
+        try (Connection c = admin();
+             PreparedStatement ps = c.prepareStatement("SELECT rolvaliduntil FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "the user exists");
+                return rs.getObject(1, OffsetDateTime.class).toInstant();
+            }
+        }
+    }
+
+    private static void assertAbout(Instant expected, Instant actual, String what) {
+        assertTrue(Duration.between(expected, actual).abs().compareTo(Duration.ofSeconds(30)) < 0,
+                what + ": expected about " + expected + ", PostgreSQL has " + actual);
+    }
+
+    @Test
+    void renewingALeaseMovesThePostgresUsersValidUntil() throws Exception {
+        Instant start = Instant.now();
+        SecretsHarness.Resp creds = h.call("GET", "database/creds/long", root, null);
+        assertEquals(200, creds.status(), creds.body());
+        String user = creds.data().path("username").asText();
+        String lease = creds.json().path("lease_id").asText();
+        assertAbout(start.plus(Duration.ofHours(1)), validUntil(user), "created valid for its lease (default_ttl 1h)");
+
+        SecretsHarness.Resp renewed = h.call("PUT", "sys/leases/renew", root,
+                "{\"lease_id\":\"" + lease + "\",\"increment\":\"90m\"}");
+        assertEquals(200, renewed.status(), renewed.body());
+        assertAbout(Instant.now().plus(Duration.ofMinutes(90)), validUntil(user), "renewed by 90m");
+
+        assertEquals(200, h.call("PUT", "sys/leases/renew", root,
+                "{\"lease_id\":\"" + lease + "\",\"increment\":\"5h\"}").status());
+        assertAbout(start.plus(Duration.ofHours(2)), validUntil(user), "never past max_ttl (2h)");
+        as(creds.data()).close(); // still logs in
+        assertEquals(204, h.call("PUT", "sys/leases/revoke", root, "{\"lease_id\":\"" + lease + "\"}").status());
     }
 
     @Test

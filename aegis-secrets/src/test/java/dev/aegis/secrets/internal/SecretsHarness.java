@@ -36,6 +36,8 @@ final class SecretsHarness implements AutoCloseable {
     final SecretsEngine engine;
     final RootKeyFile rootKeyFile;
     final List<String> changes = new CopyOnWriteArrayList<>();
+    /** The platform's access tokens, for the aegis auth method. */
+    final TestAccessTokens accessTokens = new TestAccessTokens();
 
     record Resp(int status, JsonNode json, String body) {
         JsonNode data() {
@@ -51,7 +53,7 @@ final class SecretsHarness implements AutoCloseable {
         sink = JsonLinesAuditSink.toFile(auditFile);
         audit = AuditLog.start(AuditSettings.defaults(), store, keys, List.<AuditSink>of(sink), Clock.systemUTC());
         SecretChangeListener listener = (path, version, change) -> changes.add(change + " " + path + " v" + version);
-        engine = SecretsEngine.start(settings, store, audit, rootKeyFile, listener, Clock.systemUTC());
+        engine = SecretsEngine.start(settings, store, audit, rootKeyFile, listener, accessTokens, Clock.systemUTC());
     }
 
     static SecretsHarness start(StoreConfig config, Path dir, SealType seal) throws IOException {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -44,28 +45,14 @@ public final class AdminClient {
         return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 
-    private String credential() {
-        if (token == null || token.isBlank()) {
-            throw new IllegalStateException("no admin credential: set AEGIS_ADMIN_TOKEN (or --token)");
-        }
-        return token.strip();
-    }
-
-    JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path)).GET(), true);
-    }
-
-    JsonNode post(String path, JsonNode body) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), true);
-    }
-
-    JsonNode delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path)).DELETE(), true);
-    }
-
     /** Sends the request, prints the JSON answer (pretty) and returns the exit code; errors are one line. */
     int call(CommandLine.Model.CommandSpec spec, String method, String path, JsonNode body, boolean admin) {
+        return call(spec, method, path, body, admin, answer -> print(spec, answer));
+    }
+
+    /** Sends the request and hands the JSON answer to {@code onAnswer}; errors are one line. */
+    int call(CommandLine.Model.CommandSpec spec, String method, String path, JsonNode body, boolean admin,
+             Consumer<JsonNode> onAnswer) {
         PrintWriter err = spec.commandLine().getErr();
         if (admin && (token == null || token.isBlank())) {
             err.println("aegis: an admin credential is required: --token or AEGIS_ADMIN_TOKEN");
@@ -79,20 +66,23 @@ public final class AdminClient {
             } else if ("DELETE".equals(method)) {
                 b.DELETE();
             }
-            print(spec, send(b, admin));
+            onAnswer.accept(send(b, admin));
             return ExitCode.OK;
         } catch (IllegalArgumentException e) {
             err.println("aegis: bad --url: " + url);
             return ExitCode.USAGE;
         } catch (IllegalStateException e) {
             err.println("aegis: " + e.getMessage());
+            if (verbose && e.getCause() != null) {
+                e.getCause().printStackTrace(err);
+            }
             return ExitCode.FAILURE;
         }
     }
 
     private JsonNode send(HttpRequest.Builder request, boolean admin) {
         if (admin) {
-            request.header("Authorization", "Bearer " + credential());
+            request.header("Authorization", "Bearer " + token.strip());
         }
         HttpResponse<String> response;
         try {

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code aegis authz ...}: the authorization engine over its HTTP API (the OpenFGA paths of a running Aegis).
- * The credential comes from {@code AEGIS_TOKEN} or {@code --token-file}, never from a command-line argument
- * (other users can read those in the process list).
+ * The credential comes from {@code AEGIS_ADMIN_TOKEN} (the variable every admin command reads) or
+ * {@code --token-file}, never from a command-line argument (other users can read those in the process list).
+ * {@code AEGIS_TOKEN} is still read when {@code AEGIS_ADMIN_TOKEN} is unset; it is deprecated.
  */
 @Command(name = "authz", description = "Authorization engine: stores, models, tuples, checks (over the HTTP API).",
         subcommands = {AuthzCommand.StoreCommand.class, AuthzCommand.ModelCommand.class, AuthzCommand.TupleCommand.class,
@@ -38,7 +39,7 @@ public final class AuthzCommand {
         String url;
 
         @Option(names = "--token-file", description = "file holding the admin credential or an aegis:authz token "
-                + "(default: $AEGIS_TOKEN, else $AEGIS_ADMIN_TOKEN)")
+                + "(default: $AEGIS_ADMIN_TOKEN)")
         Path tokenFile;
 
         @Option(names = "--store", description = "store id (default: $AEGIS_STORE)")
@@ -58,13 +59,13 @@ public final class AuthzCommand {
         }
 
         private String token() throws IOException {
-            String t = tokenFile != null ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip() : System.getenv("AEGIS_TOKEN");
+            String t = tokenFile != null ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip()
+                    : System.getenv("AEGIS_ADMIN_TOKEN");
             if (t == null || t.isBlank()) {
-                // The other admin commands read AEGIS_ADMIN_TOKEN; one variable set for all of them is enough.
-                t = System.getenv("AEGIS_ADMIN_TOKEN");
+                t = System.getenv("AEGIS_TOKEN"); // deprecated name, read before the variable was shared
             }
             if (t == null || t.isBlank()) {
-                throw new IllegalStateException("no credential: set AEGIS_TOKEN (or AEGIS_ADMIN_TOKEN) or pass --token-file");
+                throw new IllegalStateException("no credential: set AEGIS_ADMIN_TOKEN or pass --token-file");
             }
             return t;
         }

@@ -1,6 +1,5 @@
 package dev.aegis.server.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,18 +16,13 @@ public final class BundleCommand implements Runnable {
 
     /** {@code aegis bundle show}. */
     @Command(name = "show", description = "Print this trust domain's bundle (or, with --federated, the federated ones).")
-    public static final class Show implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Show extends AdminCall {
         @CommandLine.Option(names = "--federated", description = "the bundles of federated trust domains")
         boolean federated;
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
-            return client.call(spec, "GET", federated ? "/pki/v1/federation/bundles" : "/pki/v1/bundle", null, false);
+        int send() {
+            return getPublic(federated ? "/pki/v1/federation/bundles" : "/pki/v1/bundle");
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.aegis.server.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,31 +16,19 @@ public final class CaCommand implements Runnable {
 
     /** {@code aegis ca show}. */
     @Command(name = "show", description = "Show the CA generations (PENDING, ACTIVE, RETIRED) with their SPKI pins.")
-    public static final class Show implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
-
+    public static final class Show extends AdminCall {
         @Override
-        public Integer call() {
-            LogSetup.quiet();
-            return client.call(spec, "GET", "/admin/v1/ca", null, true);
+        int send() {
+            return get("/admin/v1/ca");
         }
     }
 
     /** {@code aegis ca rotate}. */
     @Command(name = "rotate", description = "Start a CA rotation: the new CA is published now and issues after pki.ca.publish-ahead.")
-    public static final class Rotate implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
-
+    public static final class Rotate extends AdminCall {
         @Override
-        public Integer call() {
-            LogSetup.quiet();
-            return client.call(spec, "POST", "/admin/v1/ca/rotate", AdminClient.object(), true);
+        int send() {
+            return post("/admin/v1/ca/rotate", AdminClient.object());
         }
     }
 }

@@ -3,10 +3,8 @@ package dev.aegis.server.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +13,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {ClientsCommand.Create.class, ClientsCommand.ListClients.class, ClientsCommand.Show.class,
                 ClientsCommand.Delete.class, ClientsCommand.RotateSecret.class})
 public final class ClientsCommand implements Runnable {
+    private static final String CLIENTS = "/admin/v1/clients";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -24,11 +24,7 @@ public final class ClientsCommand implements Runnable {
     }
 
     @Command(name = "create", description = "Register a client; prints its client_secret once.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Create extends AdminCall {
         @Option(names = "--id", description = "client_id (default: generated)")
         String id;
         @Option(names = "--name", description = "display name")
@@ -53,8 +49,8 @@ public final class ClientsCommand implements Runnable {
         Integer accessTtl;
 
         @Override
-        public Integer call() {
-            ObjectNode body = AdminClient.JSON.createObjectNode();
+        int send() {
+            ObjectNode body = AdminClient.object();
             if (id != null) {
                 body.put("client_id", id);
             }
@@ -79,75 +75,52 @@ public final class ClientsCommand implements Runnable {
             if (accessTtl != null) {
                 body.put("access_token_lifetime", accessTtl);
             }
-            AdminClient.print(spec, admin.post("/admin/v1/clients", body));
-            return ExitCode.OK;
+            return post(CLIENTS, body);
         }
     }
 
     @Command(name = "list", description = "List the registered clients.")
-    static final class ListClients implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class ListClients extends AdminCall {
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.get("/admin/v1/clients"));
-            return ExitCode.OK;
+        int send() {
+            return get(CLIENTS);
         }
     }
 
     @Command(name = "show", description = "Show one client.")
-    static final class Show implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Show extends AdminCall {
         @Parameters(paramLabel = "CLIENT_ID")
         String id;
 
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.get("/admin/v1/clients/" + AdminClient.segment(id)));
-            return ExitCode.OK;
+        int send() {
+            return get(CLIENTS + "/" + AdminClient.segment(id));
         }
     }
 
     @Command(name = "delete", description = "Delete a client.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Delete extends AdminCall {
         @Parameters(paramLabel = "CLIENT_ID")
         String id;
 
         @Override
-        public Integer call() {
-            admin.delete("/admin/v1/clients/" + AdminClient.segment(id));
-            spec.commandLine().getOut().println("deleted client " + id);
-            return ExitCode.OK;
+        int send() {
+            return delete(CLIENTS + "/" + AdminClient.segment(id), "deleted client " + id);
         }
     }
 
     @Command(name = "rotate-secret", description = "Issue a new client secret (the old one stops working); prints it once.")
-    static final class RotateSecret implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class RotateSecret extends AdminCall {
         @Parameters(paramLabel = "CLIENT_ID")
         String id;
 
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.post("/admin/v1/clients/" + AdminClient.segment(id) + "/secret",
-                    AdminClient.JSON.createObjectNode()));
-            return ExitCode.OK;
+        int send() {
+            return post(CLIENTS + "/" + AdminClient.segment(id) + "/secret", AdminClient.object());
         }
     }
 
+    /** Adds {@code values} as a JSON array named {@code name}, unless there are none. */
     static void array(ObjectNode body, String name, List<String> values) {
         if (values != null && !values.isEmpty()) {
             ArrayNode a = body.putArray(name);

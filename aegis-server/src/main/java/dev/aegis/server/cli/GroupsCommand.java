@@ -1,9 +1,7 @@
 package dev.aegis.server.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,6 +10,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {GroupsCommand.Create.class, GroupsCommand.ListGroups.class, GroupsCommand.Delete.class,
                 GroupsCommand.AddMember.class})
 public final class GroupsCommand implements Runnable {
+    private static final String GROUPS = "/admin/v1/groups";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -21,71 +21,47 @@ public final class GroupsCommand implements Runnable {
     }
 
     @Command(name = "create", description = "Create a group.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Create extends AdminCall {
         @Parameters(paramLabel = "NAME")
         String name;
         @Option(names = "--description")
         String description = "";
 
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.post("/admin/v1/groups",
-                    AdminClient.JSON.createObjectNode().put("name", name).put("description", description)));
-            return ExitCode.OK;
+        int send() {
+            return post(GROUPS, AdminClient.object().put("name", name).put("description", description));
         }
     }
 
     @Command(name = "list", description = "List groups.")
-    static final class ListGroups implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class ListGroups extends AdminCall {
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.get("/admin/v1/groups"));
-            return ExitCode.OK;
+        int send() {
+            return get(GROUPS);
         }
     }
 
     @Command(name = "delete", description = "Delete a group.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Delete extends AdminCall {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
-        public Integer call() {
-            admin.delete("/admin/v1/groups/" + AdminClient.segment(name));
-            spec.commandLine().getOut().println("deleted group " + name);
-            return ExitCode.OK;
+        int send() {
+            return delete(GROUPS + "/" + AdminClient.segment(name), "deleted group " + name);
         }
     }
 
     @Command(name = "add-member", description = "Add a user to a group.")
-    static final class AddMember implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class AddMember extends AdminCall {
         @Parameters(index = "0", paramLabel = "GROUP")
         String group;
         @Parameters(index = "1", paramLabel = "USER_ID")
         String userId;
 
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.post("/admin/v1/groups/" + AdminClient.segment(group) + "/members",
-                    AdminClient.JSON.createObjectNode().put("user_id", userId)));
-            return ExitCode.OK;
+        int send() {
+            return post(GROUPS + "/" + AdminClient.segment(group) + "/members", AdminClient.object().put("user_id", userId));
         }
     }
 }

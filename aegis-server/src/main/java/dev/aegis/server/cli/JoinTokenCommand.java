@@ -1,7 +1,6 @@
 package dev.aegis.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,24 +17,19 @@ public final class JoinTokenCommand implements Runnable {
 
     /** {@code aegis jointoken create}. */
     @Command(name = "create", description = "Mint a one-time, expiring join token bound to a workload's SPIFFE ID (printed once).")
-    public static final class Create implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Create extends AdminCall {
         @CommandLine.Parameters(index = "0", description = "SPIFFE ID of a registered workload")
         String spiffeId;
         @CommandLine.Option(names = "--ttl", description = "lifetime, e.g. 15m (default 1h, at most 24h)")
         String ttl;
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
+        int send() {
             ObjectNode body = AdminClient.object().put("spiffeId", spiffeId);
             if (ttl != null) {
                 body.put("ttl", ttl);
             }
-            return client.call(spec, "POST", "/admin/v1/workloads/join-tokens", body, true);
+            return post("/admin/v1/workloads/join-tokens", body);
         }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,26 +23,16 @@ public final class PinsCommand implements Runnable {
 
     /** {@code aegis pins show}. */
     @Command(name = "show", description = "Show the pin policies and unpins in force.")
-    public static final class Show implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
-
+    public static final class Show extends AdminCall {
         @Override
-        public Integer call() {
-            LogSetup.quiet();
-            return client.call(spec, "GET", "/admin/v1/pins", null, true);
+        int send() {
+            return get("/admin/v1/pins");
         }
     }
 
     /** {@code aegis pins publish SCOPE --pin P... --backup-pin B... [--ttl 30d]}. */
     @Command(name = "publish", description = "Publish the next version of a scope's pin policy (at least one backup pin).")
-    public static final class Publish implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Publish extends AdminCall {
         @Parameters(index = "0", description = "scope: spiffe://<trust-domain> or a workload's SPIFFE ID")
         String scope;
         @Option(names = "--pin", required = true, description = "base64 SHA-256 of a SubjectPublicKeyInfo (repeatable)")
@@ -54,8 +43,7 @@ public final class PinsCommand implements Runnable {
         String ttl;
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
+        int send() {
             ObjectNode body = AdminClient.object().put("scope", scope);
             ArrayNode p = body.putArray("pins");
             pins.forEach(p::add);
@@ -64,17 +52,13 @@ public final class PinsCommand implements Runnable {
             if (ttl != null) {
                 body.put("ttl", ttl);
             }
-            return client.call(spec, "POST", "/admin/v1/pins", body, true);
+            return post("/admin/v1/pins", body);
         }
     }
 
     /** {@code aegis pins unpin SCOPE --reason TEXT [--duration 1h]}. */
     @Command(name = "unpin", description = "Request an emergency unpin; a second, different admin must approve it.")
-    public static final class Unpin implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Unpin extends AdminCall {
         @Parameters(index = "0", description = "scope to unpin")
         String scope;
         @Option(names = "--reason", required = true, description = "why (audited)")
@@ -83,30 +67,24 @@ public final class PinsCommand implements Runnable {
         String duration;
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
+        int send() {
             ObjectNode body = AdminClient.object().put("scope", scope).put("reason", reason);
             if (duration != null) {
                 body.put("duration", duration);
             }
-            return client.call(spec, "POST", "/admin/v1/pins/unpin", body, true);
+            return post("/admin/v1/pins/unpin", body);
         }
     }
 
     /** {@code aegis pins approve REQUEST_ID}. */
     @Command(name = "approve", description = "Approve another admin's emergency unpin request.")
-    public static final class Approve implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Approve extends AdminCall {
         @Parameters(index = "0", description = "the request id printed by 'aegis pins unpin'")
         String requestId;
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
-            return client.call(spec, "POST", "/admin/v1/pins/unpin/approve", AdminClient.object().put("requestId", requestId), true);
+        int send() {
+            return post("/admin/v1/pins/unpin/approve", AdminClient.object().put("requestId", requestId));
         }
     }
 }

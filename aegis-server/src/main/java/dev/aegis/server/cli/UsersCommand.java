@@ -7,22 +7,22 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code aegis users create|list|show|delete} and {@code aegis groups create|list|delete|add-member}: users
- * (Argon2id passwords, roles, groups, attributes) via the admin API. The password is read from standard input
+ * {@code aegis users create|list|show|delete|enroll-totp}: users (Argon2id passwords, roles, groups, attributes)
+ * via the admin API. The password is read from standard input
  * or {@code $AEGIS_USER_PASSWORD}, never from the command line.
  */
 @Command(name = "users", description = "Manage users (admin API).",
         subcommands = {UsersCommand.Create.class, UsersCommand.ListUsers.class, UsersCommand.Show.class, UsersCommand.Delete.class,
                 UsersCommand.EnrolTotp.class})
 public final class UsersCommand implements Runnable {
+    private static final String USERS = "/admin/v1/users";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -32,11 +32,7 @@ public final class UsersCommand implements Runnable {
     }
 
     @Command(name = "create", description = "Create a user; the password comes from stdin or $AEGIS_USER_PASSWORD.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Create extends AdminCall {
         @Option(names = "--username", required = true)
         String username;
         @Option(names = "--email")
@@ -51,7 +47,7 @@ public final class UsersCommand implements Runnable {
         Map<String, String> attributes;
 
         @Override
-        public Integer call() throws IOException {
+        int send() throws IOException {
             String password = System.getenv("AEGIS_USER_PASSWORD");
             if (password == null) {
                 password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -59,7 +55,7 @@ public final class UsersCommand implements Runnable {
             if (password == null || password.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no password on stdin or in AEGIS_USER_PASSWORD");
             }
-            ObjectNode body = AdminClient.JSON.createObjectNode().put("username", username).put("password", password);
+            ObjectNode body = AdminClient.object().put("username", username).put("password", password);
             if (email != null) {
                 body.put("email", email);
             }
@@ -72,72 +68,48 @@ public final class UsersCommand implements Runnable {
                 ObjectNode attrs = body.putObject("attributes");
                 attributes.forEach(attrs::put);
             }
-            AdminClient.print(spec, admin.post("/admin/v1/users", body));
-            return ExitCode.OK;
+            return post(USERS, body);
         }
     }
 
     @Command(name = "list", description = "List users.")
-    static final class ListUsers implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class ListUsers extends AdminCall {
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.get("/admin/v1/users"));
-            return ExitCode.OK;
+        int send() {
+            return get(USERS);
         }
     }
 
     @Command(name = "show", description = "Show one user.")
-    static final class Show implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Show extends AdminCall {
         @Parameters(paramLabel = "USER_ID")
         String id;
 
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.get("/admin/v1/users/" + AdminClient.segment(id)));
-            return ExitCode.OK;
+        int send() {
+            return get(USERS + "/" + AdminClient.segment(id));
         }
     }
 
     @Command(name = "enroll-totp", description = "Enrol a user in the TOTP second factor; prints the otpauth:// URI once.")
-    static final class EnrolTotp implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class EnrolTotp extends AdminCall {
         @Parameters(paramLabel = "USER_ID")
         String id;
 
         @Override
-        public Integer call() {
-            AdminClient.print(spec, admin.post("/admin/v1/users/" + AdminClient.segment(id) + "/totp",
-                    AdminClient.JSON.createObjectNode()));
-            return ExitCode.OK;
+        int send() {
+            return post(USERS + "/" + AdminClient.segment(id) + "/totp", AdminClient.object());
         }
     }
 
     @Command(name = "delete", description = "Delete a user.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        AdminClient admin;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Delete extends AdminCall {
         @Parameters(paramLabel = "USER_ID")
         String id;
 
         @Override
-        public Integer call() {
-            admin.delete("/admin/v1/users/" + AdminClient.segment(id));
-            spec.commandLine().getOut().println("deleted user " + id);
-            return ExitCode.OK;
+        int send() {
+            return delete(USERS + "/" + AdminClient.segment(id), "deleted user " + id);
         }
     }
 }

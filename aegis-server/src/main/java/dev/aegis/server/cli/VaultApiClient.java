@@ -45,7 +45,7 @@ public final class VaultApiClient {
                         : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (withToken) {
             String token = tokenFile != null ? java.nio.file.Files.readString(tokenFile)
-                    : env("VAULT_TOKEN", env("AEGIS_TOKEN", null));
+                    : env("VAULT_TOKEN", null);
             if (token == null || token.isBlank()) {
                 throw new IllegalArgumentException("set VAULT_TOKEN (or --token-file) to an Aegis secrets token");
             }

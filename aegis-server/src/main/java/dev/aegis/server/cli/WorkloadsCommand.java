@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,11 +24,7 @@ public final class WorkloadsCommand implements Runnable {
 
     /** {@code aegis workloads register SPIFFE_ID [--dns NAME]... [--ttl 1h] [--meta k=v]...}. */
     @Command(name = "register", description = "Register a workload (its SPIFFE ID, DNS names, SVID lifetime, metadata).")
-    public static final class Register implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Register extends AdminCall {
         @Parameters(index = "0", description = "SPIFFE ID, e.g. spiffe://aegis.local/payments/api")
         String spiffeId;
         @Option(names = "--dns", description = "DNS SAN (repeatable)")
@@ -40,8 +35,7 @@ public final class WorkloadsCommand implements Runnable {
         Map<String, String> meta = Map.of();
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
+        int send() {
             ObjectNode body = AdminClient.object().put("spiffeId", spiffeId);
             ArrayNode names = body.putArray("dnsNames");
             dns.forEach(names::add);
@@ -50,46 +44,35 @@ public final class WorkloadsCommand implements Runnable {
             }
             ObjectNode md = body.putObject("metadata");
             meta.forEach(md::put);
-            return client.call(spec, "POST", "/admin/v1/workloads", body, true);
+            return post("/admin/v1/workloads", body);
         }
     }
 
     /** {@code aegis workloads list}. */
     @Command(name = "list", description = "List registered workloads.")
-    public static final class ListWorkloads implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
-
+    public static final class ListWorkloads extends AdminCall {
         @Override
-        public Integer call() {
-            LogSetup.quiet();
-            return client.call(spec, "GET", "/admin/v1/workloads", null, true);
+        int send() {
+            return get("/admin/v1/workloads");
         }
     }
 
     /** {@code aegis workloads revoke (SPIFFE_ID | --serial HEX)}. */
     @Command(name = "revoke", description = "Revoke a workload (all its SVIDs and renewals) or one SVID by serial.")
-    public static final class Revoke implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.Mixin
-        AdminClient client = new AdminClient();
+    public static final class Revoke extends AdminCall {
         @Parameters(index = "0", arity = "0..1", description = "SPIFFE ID of the workload")
         String spiffeId;
         @Option(names = "--serial", description = "serial number (hex) of one SVID")
         String serial;
 
         @Override
-        public Integer call() {
-            LogSetup.quiet();
+        int send() {
             if ((spiffeId == null) == (serial == null)) {
                 spec.commandLine().getErr().println("aegis: give either a SPIFFE ID or --serial");
                 return ExitCode.USAGE;
             }
             ObjectNode body = serial != null ? AdminClient.object().put("serial", serial) : AdminClient.object().put("spiffeId", spiffeId);
-            return client.call(spec, "POST", "/admin/v1/workloads/revoke", body, true);
+            return post("/admin/v1/workloads/revoke", body);
         }
     }
 }

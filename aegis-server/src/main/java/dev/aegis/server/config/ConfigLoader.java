@@ -375,26 +375,9 @@ public final class ConfigLoader {
 
         /** Durations as {@code 30s}, {@code 15m}, {@code 12h}, {@code 30d}, or ISO-8601 ({@code PT30S}). */
         private Duration duration(ConfigKey key) {
-            String text = raw(key).strip();
-            try {
-                Duration value;
-                if (text.startsWith("P") || text.startsWith("p")) {
-                    value = Duration.parse(text);
-                } else {
-                    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                    value = switch (text.charAt(text.length() - 1)) {
-                        case 's' -> Duration.ofSeconds(amount);
-                        case 'm' -> Duration.ofMinutes(amount);
-                        case 'h' -> Duration.ofHours(amount);
-                        case 'd' -> Duration.ofDays(amount);
-                        default -> throw new NumberFormatException();
-                    };
-                }
-                if (!value.isNegative() && !value.isZero()) {
-                    return value;
-                }
-            } catch (RuntimeException e) {
-                // NumberFormatException, DateTimeParseException, StringIndexOutOfBounds: all "not a duration"
+            Optional<Duration> value = DurationText.parse(raw(key).strip());
+            if (value.isPresent() && !value.get().isNegative() && !value.get().isZero()) {
+                return value.get();
             }
             throw invalid(key, "must be a positive duration such as 30s, 15m, 12h or 30d");
         }

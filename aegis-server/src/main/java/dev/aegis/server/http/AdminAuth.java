@@ -4,6 +4,7 @@ import dev.aegis.audit.api.AuditDecision;
 import dev.aegis.audit.api.AuditEvent;
 import dev.aegis.audit.api.AuditLog;
 import dev.aegis.audit.api.AuditUnavailableException;
+import dev.aegis.core.api.jwt.JwtClaims;
 import dev.aegis.core.api.jwt.JwtVerifier;
 import dev.aegis.core.api.jwt.TokenCheck;
 import dev.aegis.core.api.keys.VerificationKeySource;
@@ -20,11 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * The one place that decides who may call the control plane's own APIs (admin APIs, the event stream, audit
- * ingestion, the authorization API): the bootstrap admin credential (as {@code /admin/v1/status} accepts it),
- * or an access token (RFC 9068, {@code typ at+jwt}) signed by the platform's token ring, issued by this
- * platform ({@code iss}) for the control plane itself ({@code aud} = the issuer, so a token a service received
- * for its own audience cannot be replayed here), not revoked, whose {@code scope} contains the scope the API
- * needs or {@value #ADMIN_SCOPE}. Every {@link #require} attempt is audited; if the audit trail is down the
+ * ingestion, the authorization API, the admin status): the bootstrap admin credential, or an access token
+ * (RFC 9068, {@code typ at+jwt}) signed by the platform's token ring, issued by this platform ({@code iss}) for
+ * the control plane itself ({@code aud} = the issuer, so a token a service received for its own audience cannot
+ * be replayed here), not revoked, whose {@code scope} contains the scope the API needs or {@value #ADMIN_SCOPE}. Every {@link #require} attempt is audited; if the audit trail is down the
  * request is refused (fail-closed). Thread-safe.
  */
 public final class AdminAuth {
@@ -37,7 +37,6 @@ public final class AdminAuth {
     public static final String AUDIT_SCOPE = "aegis:audit";
     /** The administrator name of the bootstrap credential. */
     public static final String BOOTSTRAP_ADMIN = "bootstrap-admin";
-    private static final String BEARER = "Bearer ";
     private static final long BOOTSTRAP_CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final BootstrapCredential bootstrap;
@@ -81,10 +80,8 @@ public final class AdminAuth {
      */
     public Optional<String> require(ServerRequest request, ServerResponse response, String resource) {
         Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
-        String admin = null;
-        if (authorization.isPresent() && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            admin = identify(authorization.get().substring(BEARER.length()).strip(), ADMIN_SCOPE).orElse(null);
-        }
+        Optional<String> credential = BearerToken.of(authorization);
+        String admin = credential.isPresent() ? identify(credential.get(), ADMIN_SCOPE).orElse(null) : null;
         try {
             audit.record(AuditEvent.builder("admin.authenticate").actor(admin == null ? "anonymous" : admin)
                     .resource(resource).decision(admin == null ? AuditDecision.DENY : AuditDecision.ALLOW)
@@ -95,8 +92,7 @@ public final class AdminAuth {
             return Optional.empty();
         }
         if (admin == null) {
-            response.header(HeaderNames.WWW_AUTHENTICATE,
-                    authorization.isPresent() ? "Bearer realm=\"aegis\", error=\"invalid_token\"" : "Bearer realm=\"aegis\"");
+            BearerToken.challenge(response, authorization.isPresent());
             Problem.send(response, Status.UNAUTHORIZED_401, "A valid administrator credential is required.");
             return Optional.empty();
         }
@@ -115,22 +111,38 @@ public final class AdminAuth {
         if (credential.startsWith(BootstrapCredential.PREFIX)) {
             return bootstrapMatches(credential) ? Optional.of(BOOTSTRAP_ADMIN) : Optional.empty();
         }
-        if (credential.indexOf('.') < 0 || !(tokens.verify(credential) instanceof TokenCheck.Valid v)) {
+        Optional<JwtClaims> token = accessToken(credential);
+        if (token.isEmpty() || !token.get().audience().contains(issuer.get())) {
             return Optional.empty();
         }
-        String iss = issuer.get();
-        if (iss == null || !iss.equals(v.claims().issuer().orElse(null)) || !v.claims().audience().contains(iss)
-                || v.claims().jwtId().map(revoked::containsKey).orElse(true)) {
-            return Optional.empty();
-        }
+        JwtClaims claims = token.get();
         boolean granted = false;
-        for (String s : v.claims().stringClaim("scope").orElse("").split(" ")) {
+        for (String s : claims.stringClaim("scope").orElse("").split(" ")) {
             granted |= ADMIN_SCOPE.equals(s) || scope.equals(s);
         }
         if (!granted) {
             return Optional.empty();
         }
-        return v.claims().subject().or(() -> v.claims().stringClaim("client_id"));
+        return claims.subject().or(() -> claims.stringClaim("client_id"));
+    }
+
+    /**
+     * An access token of this platform for any audience (the secrets manager's {@code aegis} login checks the
+     * audience itself): signed by the token ring, {@code typ at+jwt}, current, issued by this platform, not revoked.
+     *
+     * @return its claims, or empty
+     */
+    public Optional<JwtClaims> accessToken(String token) {
+        if (token == null || token.isEmpty() || token.length() > 8192 || token.indexOf('.') < 0
+                || !(tokens.verify(token) instanceof TokenCheck.Valid v)) {
+            return Optional.empty();
+        }
+        String iss = issuer.get();
+        if (iss == null || !iss.equals(v.claims().issuer().orElse(null))
+                || v.claims().jwtId().map(revoked::containsKey).orElse(true)) {
+            return Optional.empty();
+        }
+        return Optional.of(v.claims());
     }
 
     private boolean bootstrapMatches(String credential) {

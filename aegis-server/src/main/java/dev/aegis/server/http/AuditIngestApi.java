@@ -36,7 +36,6 @@ public final class AuditIngestApi {
     static final int MAX_EVENTS = 500;
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BEARER = "Bearer ";
 
     private final AuditLog audit;
     private final Function<String, Optional<String>> callers;
@@ -57,12 +56,10 @@ public final class AuditIngestApi {
     private void ingest(ServerRequest request, ServerResponse response) {
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
         Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
-        Optional<String> caller = authorization.isPresent()
-                && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? callers.apply(authorization.get().substring(BEARER.length()).strip()) : Optional.empty();
+        Optional<String> credential = BearerToken.of(authorization);
+        Optional<String> caller = credential.isPresent() ? callers.apply(credential.get()) : Optional.empty();
         if (caller.isEmpty()) {
-            response.header(HeaderNames.WWW_AUTHENTICATE,
-                    authorization.isPresent() ? "Bearer realm=\"aegis\", error=\"invalid_token\"" : "Bearer realm=\"aegis\"");
+            BearerToken.challenge(response, authorization.isPresent());
             Problem.send(response, Status.UNAUTHORIZED_401, "A valid service credential is required.");
             return;
         }

@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class AuthzRoutes {
     /** The OAuth scope that grants use of the authorization API. */
     public static final String SCOPE = "aegis:authz";
-    private static final String BEARER = "Bearer ";
 
     private final AuthzService authz;
     private final AdminAuth callers;
@@ -72,10 +71,8 @@ public final class AuthzRoutes {
      * @return the caller's name for audit records, or empty when the credential is missing or not good enough
      */
     Optional<String> authenticate(Optional<String> authorization) {
-        if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
-        }
-        return callers.identify(authorization.get().substring(BEARER.length()).strip(), SCOPE);
+        Optional<String> credential = BearerToken.of(authorization);
+        return credential.isEmpty() ? Optional.empty() : callers.identify(credential.get(), SCOPE);
     }
 
     private void auditRefusal(String path, String source) {

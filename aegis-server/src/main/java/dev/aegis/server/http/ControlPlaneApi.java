@@ -3,14 +3,10 @@ package dev.aegis.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aegis.audit.api.AuditDecision;
-import dev.aegis.audit.api.AuditEvent;
 import dev.aegis.audit.api.AuditLog;
-import dev.aegis.audit.api.AuditUnavailableException;
 import dev.aegis.core.api.crypto.CryptoProviders;
 import dev.aegis.core.api.keys.KeyRing;
 import dev.aegis.core.api.keys.SigningKey;
-import dev.aegis.server.runtime.BootstrapCredential;
 import dev.aegis.server.runtime.KeyRotationScheduler;
 import dev.aegis.store.api.KeyMaterialStore;
 import dev.aegis.store.api.Store;
@@ -21,7 +17,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -34,28 +29,28 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneApi {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BEARER = "Bearer ";
 
     private final Store store;
     private final AuditLog audit;
     private final KeyRotationScheduler rings;
-    private final BootstrapCredential bootstrap;
+    private final AdminAuth admins;
     private final PlatformMetrics metrics;
     private final BooleanSupplier acceptingWork;
     private final String version;
     private final String jwksCacheControl;
 
     /**
+     * @param admins        who may read the admin status (checked and audited by {@link AdminAuth#require})
      * @param acceptingWork false once shutdown has begun, so /readyz takes the node out of load balancing
      * @param jwksMaxAge    how long clients may cache the JWKS: shorter than the publish-ahead time of a new
      *                      key, so every client sees a key before the first token it signs
      */
-    public ControlPlaneApi(Store store, AuditLog audit, KeyRotationScheduler rings, BootstrapCredential bootstrap,
+    public ControlPlaneApi(Store store, AuditLog audit, KeyRotationScheduler rings, AdminAuth admins,
                            PlatformMetrics metrics, BooleanSupplier acceptingWork, String version, Duration jwksMaxAge) {
         this.store = store;
         this.audit = audit;
         this.rings = rings;
-        this.bootstrap = bootstrap;
+        this.admins = admins;
         this.metrics = metrics;
         this.acceptingWork = acceptingWork;
         this.version = version;
@@ -115,31 +110,7 @@ public final class ControlPlaneApi {
 
     private void adminStatus(ServerRequest request, ServerResponse response) {
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
-        Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
-        String source = request.remotePeer().host();
-        // The scheme name is case-insensitive (RFC 7235 §2.1).
-        boolean allowed = authorization.isPresent()
-                && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())
-                && bootstrap.matches(authorization.get().substring(BEARER.length()).strip());
-        try {
-            audit.record(AuditEvent.builder("admin.authenticate")
-                    .actor(allowed ? "bootstrap-admin" : "anonymous")
-                    .resource("/admin/v1/status")
-                    .decision(allowed ? AuditDecision.ALLOW : AuditDecision.DENY)
-                    .reason(allowed ? "bootstrap credential" : authorization.isPresent() ? "invalid credential" : "no credential")
-                    .sourceAddress(source)
-                    .service("aegis-server")
-                    .build());
-        } catch (AuditUnavailableException e) {
-            // Fail-closed: an admin action that cannot be audited does not happen.
-            Problem.send(response, Status.SERVICE_UNAVAILABLE_503, "The audit trail is unavailable; try again later.");
-            return;
-        }
-        if (!allowed) {
-            // RFC 6750 §3: the challenge names the error; the body never says why a credential failed.
-            response.header(HeaderNames.WWW_AUTHENTICATE,
-                    authorization.isPresent() ? "Bearer realm=\"aegis\", error=\"invalid_token\"" : "Bearer realm=\"aegis\"");
-            Problem.send(response, Status.UNAUTHORIZED_401, "A valid administrator credential is required.");
+        if (admins.require(request, response, "/admin/v1/status").isEmpty()) {
             return;
         }
         ObjectNode body = JSON.createObjectNode();

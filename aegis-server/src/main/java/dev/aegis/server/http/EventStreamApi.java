@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class EventStreamApi {
     private static final Logger LOG = LoggerFactory.getLogger(EventStreamApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BEARER = "Bearer ";
     /** Room for a full replay (EventBus replays at most 100,000) plus a burst; allocated only as it fills. */
     static final int QUEUE_CAPACITY = 110_000;
     static final int MAX_STREAMS = 10_000;
@@ -77,10 +76,9 @@ public final class EventStreamApi {
     private void stream(ServerRequest request, ServerResponse response) {
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
         Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
-        if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())
-                || !acceptsBearer.test(authorization.get().substring(BEARER.length()).strip())) {
-            response.header(HeaderNames.WWW_AUTHENTICATE,
-                    authorization.isPresent() ? "Bearer realm=\"aegis\", error=\"invalid_token\"" : "Bearer realm=\"aegis\"");
+        Optional<String> credential = BearerToken.of(authorization);
+        if (credential.isEmpty() || !acceptsBearer.test(credential.get())) {
+            BearerToken.challenge(response, authorization.isPresent());
             Problem.send(response, Status.UNAUTHORIZED_401, "A valid credential is required for the event stream.");
             return;
         }

@@ -37,7 +37,6 @@ import java.util.function.Predicate;
 public final class GatewayAdminApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BEARER = "Bearer ";
     private static final int MAX_BODY = 16 * 1024;
 
     private final GatewayComponent gateway;
@@ -61,9 +60,8 @@ public final class GatewayAdminApi {
 
     private boolean authorized(ServerRequest req, ServerResponse res, String action, String resource) {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
-        boolean ok = auth.isPresent() && auth.get().regionMatches(true, 0, BEARER, 0, BEARER.length())
-                && adminCredential.test(auth.get().substring(BEARER.length()).strip());
+        Optional<String> credential = BearerToken.of(req);
+        boolean ok = credential.isPresent() && adminCredential.test(credential.get());
         try {
             audit.record(AuditEvent.builder(action).actor(ok ? "bootstrap-admin" : "anonymous").resource(resource)
                     .decision(ok ? AuditDecision.ALLOW : AuditDecision.DENY)

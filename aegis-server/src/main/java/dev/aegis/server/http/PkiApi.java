@@ -1,5 +1,6 @@
 package dev.aegis.server.http;
 
+import static dev.aegis.server.http.PkiHttp.adminAction;
 import static dev.aegis.server.http.PkiHttp.auditDown;
 import static dev.aegis.server.http.PkiHttp.body;
 import static dev.aegis.server.http.PkiHttp.duration;
@@ -102,16 +103,7 @@ public final class PkiApi {
     // ---- admin ------------------------------------------------------------------------------------------
 
     private void registerWorkload(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/workloads");
-        if (admin.isEmpty()) {
-            return;
-        }
-        JsonNode body = body(request, response);
-        if (body == null) {
-            return;
-        }
-        WorkloadRegistration registration;
-        try {
+        adminAction(admins, request, response, "/admin/v1/workloads", (admin, body) -> {
             SpiffeId id = SpiffeId.parse(text(body, "spiffeId"));
             if (!id.memberOf(ca.settings().trustDomain())) {
                 throw new IllegalArgumentException("the SPIFFE ID must be in trust domain " + ca.settings().trustDomain());
@@ -124,21 +116,14 @@ public final class PkiApi {
             for (Map.Entry<String, JsonNode> e : body.path("metadata").properties()) {
                 metadata.put(e.getKey(), e.getValue().asText());
             }
-            registration = new WorkloadRegistration(id, dns, duration(body, "ttl", ca.settings().defaultTtl()), metadata);
-        } catch (IllegalArgumentException e) {
-            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-            return;
-        }
-        try {
-            Optional<Workload> created = ca.register(registration, admin.get());
+            Optional<Workload> created = ca.register(new WorkloadRegistration(id, dns,
+                    duration(body, "ttl", ca.settings().defaultTtl()), metadata), admin);
             if (created.isEmpty()) {
                 Problem.send(response, Status.CONFLICT_409, "A workload with this SPIFFE ID is already registered.");
                 return;
             }
             json(response, Status.CREATED_201, workloadJson(created.get()));
-        } catch (AuditUnavailableException e) {
-            auditDown(response);
-        }
+        });
     }
 
     private void listWorkloads(ServerRequest request, ServerResponse response) {
@@ -155,20 +140,12 @@ public final class PkiApi {
     }
 
     private void revoke(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/workloads/revoke");
-        if (admin.isEmpty()) {
-            return;
-        }
-        JsonNode body = body(request, response);
-        if (body == null) {
-            return;
-        }
-        try {
+        adminAction(admins, request, response, "/admin/v1/workloads/revoke", (admin, body) -> {
             boolean done;
             if (body.hasNonNull("serial")) {
-                done = ca.revokeSerial(body.get("serial").asText(), admin.get());
+                done = ca.revokeSerial(body.get("serial").asText(), admin);
             } else {
-                done = ca.revokeWorkload(SpiffeId.parse(text(body, "spiffeId")), admin.get());
+                done = ca.revokeWorkload(SpiffeId.parse(text(body, "spiffeId")), admin);
             }
             if (!done) {
                 Problem.send(response, Status.NOT_FOUND_404, "Nothing to revoke: unknown or already revoked.");
@@ -179,36 +156,20 @@ public final class PkiApi {
             out.put("revoked", true);
             out.put("revocationsVersion", ca.revocationList().version());
             json(response, Status.OK_200, out);
-        } catch (IllegalArgumentException e) {
-            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-        } catch (AuditUnavailableException e) {
-            auditDown(response);
-        }
+        });
     }
 
     private void joinToken(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/workloads/join-tokens");
-        if (admin.isEmpty()) {
-            return;
-        }
-        JsonNode body = body(request, response);
-        if (body == null) {
-            return;
-        }
-        try {
+        adminAction(admins, request, response, "/admin/v1/workloads/join-tokens", (admin, body) -> {
             JoinToken token = ca.createJoinToken(SpiffeId.parse(text(body, "spiffeId")),
-                    duration(body, "ttl", ca.settings().joinTokenTtl()), admin.get());
+                    duration(body, "ttl", ca.settings().joinTokenTtl()), admin);
             ObjectNode out = JSON.createObjectNode();
             out.put("token", token.revealSecret());
             out.put("spiffeId", token.spiffeId().toString());
             out.put("expiresAt", token.expiresAt().toString());
             response.header(HeaderNames.CACHE_CONTROL, "no-store");
             json(response, Status.CREATED_201, out);
-        } catch (IllegalArgumentException e) {
-            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-        } catch (AuditUnavailableException e) {
-            auditDown(response);
-        }
+        });
     }
 
     private void showCa(ServerRequest request, ServerResponse response) {

@@ -3,7 +3,9 @@ package dev.aegis.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.audit.api.AuditUnavailableException;
 import dev.aegis.pki.api.IssuanceError;
+import dev.aegis.server.config.DurationText;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,7 +13,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -67,21 +68,35 @@ final class PkiHttp {
         if (n.isNumber()) {
             return Duration.ofSeconds(n.asLong());
         }
-        String s = n.asText().strip();
+        return DurationText.parse(n.asText().strip()).orElseThrow(
+                () -> new IllegalArgumentException(field + " must be a duration such as 30m, 1h or PT1H"));
+    }
+
+    /** An admin write of the workload CA on the request's JSON object, by the authenticated {@code admin}. */
+    @FunctionalInterface
+    interface AdminAction {
+        void run(String admin, JsonNode body) throws AuditUnavailableException;
+    }
+
+    /**
+     * The frame of every admin write: the caller is authenticated (and audited) by {@link AdminAuth#require},
+     * the body must be a JSON object, and the action's failures become problems: an
+     * {@link IllegalArgumentException} is 400 {@code invalid_request} with its message, an audit trail that
+     * cannot take the record is 503.
+     */
+    static void adminAction(AdminAuth admins, ServerRequest request, ServerResponse response, String resource,
+                            AdminAction action) {
+        Optional<String> admin = admins.require(request, response, resource);
+        JsonNode body = admin.isEmpty() ? null : body(request, response);
+        if (body == null) {
+            return;
+        }
         try {
-            if (s.length() > 1 && Character.isDigit(s.charAt(0))) {
-                long v = Long.parseLong(s.substring(0, s.length() - 1));
-                switch (s.charAt(s.length() - 1)) {
-                    case 's': return Duration.ofSeconds(v);
-                    case 'm': return Duration.ofMinutes(v);
-                    case 'h': return Duration.ofHours(v);
-                    case 'd': return Duration.ofDays(v);
-                    default: break;
-                }
-            }
-            return Duration.parse(s);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " must be a duration such as 30m, 1h or PT1H");
+            action.run(admin.get(), body);
+        } catch (IllegalArgumentException e) {
+            problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
+        } catch (AuditUnavailableException e) {
+            auditDown(response);
         }
     }
 

@@ -97,58 +97,31 @@ final class PkiTrustApi {
     }
 
     private void publishPins(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/pins");
-        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
-        if (body == null) {
-            return;
-        }
-        try {
+        PkiHttp.adminAction(admins, request, response, "/admin/v1/pins", (admin, body) -> {
             PinPolicy p = runtime.pins().publish(SpiffeId.parse(PkiHttp.text(body, "scope")), strings(body, "pins"),
-                    strings(body, "backupPins"), PkiHttp.duration(body, "ttl", Duration.ofDays(30)), admin.get());
+                    strings(body, "backupPins"), PkiHttp.duration(body, "ttl", Duration.ofDays(30)), admin);
             PkiHttp.json(response, Status.CREATED_201, policyJson(p));
-        } catch (IllegalArgumentException e) {
-            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-        } catch (AuditUnavailableException e) {
-            PkiHttp.auditDown(response);
-        }
+        });
     }
 
     private void requestUnpin(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/pins/unpin");
-        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
-        if (body == null) {
-            return;
-        }
-        try {
+        PkiHttp.adminAction(admins, request, response, "/admin/v1/pins/unpin", (admin, body) -> {
             String id = runtime.pins().requestUnpin(SpiffeId.parse(PkiHttp.text(body, "scope")),
-                    PkiHttp.duration(body, "duration", Duration.ofHours(1)), body.path("reason").asText(""), admin.get());
+                    PkiHttp.duration(body, "duration", Duration.ofHours(1)), body.path("reason").asText(""), admin);
             ObjectNode out = PkiHttp.JSON.createObjectNode();
             out.put("requestId", id);
             out.put("approvalWindow", PinPolicies.APPROVAL_WINDOW.toString());
             PkiHttp.json(response, Status.ACCEPTED_202, out);
-        } catch (IllegalArgumentException e) {
-            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-        } catch (AuditUnavailableException e) {
-            PkiHttp.auditDown(response);
-        }
+        });
     }
 
     private void approveUnpin(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/pins/unpin/approve");
-        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
-        if (body == null) {
-            return;
-        }
-        try {
-            switch (runtime.pins().approveUnpin(PkiHttp.text(body, "requestId"), admin.get())) {
+        PkiHttp.adminAction(admins, request, response, "/admin/v1/pins/unpin/approve", (admin, body) -> {
+            switch (runtime.pins().approveUnpin(PkiHttp.text(body, "requestId"), admin)) {
                 case PinPolicies.Approval.Approved a -> PkiHttp.json(response, Status.OK_200, policyJson(a.policy()));
                 case PinPolicies.Approval.Denied d -> Problem.send(response, Status.FORBIDDEN_403, d.reason());
             }
-        } catch (IllegalArgumentException e) {
-            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-        } catch (AuditUnavailableException e) {
-            PkiHttp.auditDown(response);
-        }
+        });
     }
 
     private void listFederations(ServerRequest request, ServerResponse response) {
@@ -192,22 +165,13 @@ final class PkiTrustApi {
     }
 
     private void removeFederation(ServerRequest request, ServerResponse response) {
-        Optional<String> admin = admins.require(request, response, "/admin/v1/ca/federations/remove");
-        JsonNode body = admin.isEmpty() ? null : PkiHttp.body(request, response);
-        if (body == null) {
-            return;
-        }
-        try {
-            if (!runtime.federations().remove(TrustDomain.of(PkiHttp.text(body, "trustDomain")), admin.get())) {
+        PkiHttp.adminAction(admins, request, response, "/admin/v1/ca/federations/remove", (admin, body) -> {
+            if (!runtime.federations().remove(TrustDomain.of(PkiHttp.text(body, "trustDomain")), admin)) {
                 Problem.send(response, Status.NOT_FOUND_404, "That trust domain is not federated.");
                 return;
             }
             PkiHttp.json(response, Status.OK_200, PkiHttp.JSON.createObjectNode().put("removed", true));
-        } catch (IllegalArgumentException e) {
-            PkiHttp.problem(response, IssuanceError.INVALID_REQUEST, e.getMessage());
-        } catch (AuditUnavailableException e) {
-            PkiHttp.auditDown(response);
-        }
+        });
     }
 
     private static Set<String> strings(JsonNode body, String field) {

@@ -20,7 +20,6 @@ import java.util.Optional;
  */
 public final class SecretsRoutes {
     private static final HeaderName VAULT_TOKEN = HeaderNames.create("X-Vault-Token");
-    private static final String BEARER = "Bearer ";
 
     private final SecretsEngine secrets;
 
@@ -57,10 +56,6 @@ public final class SecretsRoutes {
         if (vault.isPresent()) {
             return vault.get().strip();
         }
-        Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
-        if (authorization.isPresent() && authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return authorization.get().substring(BEARER.length()).strip();
-        }
-        return null;
+        return BearerToken.of(request).orElse(null);
     }
 }

@@ -37,14 +37,30 @@ class EmergencyUnpinOverHttpTest {
                 .expiresAt(Instant.now().plusSeconds(300)).claim("scope", scope).build(), "at+jwt");
     }
 
+    /** The platform's token ring, read beside the running node (as {@code aegis audit verify} reads it). */
+    private KeyRing tokenRing() throws Exception {
+        try (Store store = Store.open(StoreConfig.embedded(dir))) {
+            return new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
+                    .loadRing(KeyMaterialStore.TOKENS_RING);
+        }
+    }
+
+    @Test
+    void adminStatusTakesAnAdminTokenButNotOneWithoutTheAdminScope() throws Exception {
+        try (PkiTestServer aegis = new PkiTestServer(dir, Map.of())) {
+            KeyRing tokens = tokenRing();
+            HttpResponse<String> admin = aegis.get("/admin/v1/status",
+                    adminToken(tokens, aegis.server.baseUrl(), "alice", "aegis:admin"));
+            assertEquals(200, admin.statusCode(), admin.body());
+            assertEquals(401, aegis.get("/admin/v1/status",
+                    adminToken(tokens, aegis.server.baseUrl(), "mallory", "openid profile")).statusCode());
+        }
+    }
+
     @Test
     void emergencyUnpinNeedsTwoDistinctAdmins() throws Exception {
         try (PkiTestServer aegis = new PkiTestServer(dir, Map.of())) {
-            KeyRing tokens;
-            try (Store store = Store.open(StoreConfig.embedded(dir))) {
-                tokens = new KeyMaterialStore(store, RootKeyFile.openOrCreate(dir.resolve("root.key")), Clock.systemUTC())
-                        .loadRing(KeyMaterialStore.TOKENS_RING);
-            }
+            KeyRing tokens = tokenRing();
             String alice = adminToken(tokens, aegis.server.baseUrl(), "alice", "openid aegis:admin");
             String bob = adminToken(tokens, aegis.server.baseUrl(), "bob", "aegis:admin");
             String mallory = adminToken(tokens, aegis.server.baseUrl(), "mallory", "openid profile");

@@ -23,7 +23,7 @@ final class MigrationScripts implements ResourceProvider {
     static final String LOCATION = "db/migration/";
     /** Every migration, in order. A new script must be added here (the test fails otherwise). */
     static final List<String> SCRIPTS = List.of("V1__foundation.sql", "V2__platform_events.sql", "V3__signing_key_row_mac.sql",
-            "V10__identity.sql", "V20__pki.sql", "V30__authz.sql", "V40__secrets.sql",
+            "V10__identity.sql", "V20__pki.sql", "V30__authz.sql", "V40__secrets.sql", "V41__secrets_aegis_login.sql",
             "V50__gateway_api_keys.sql");
 
     @Override

@@ -1,5 +1,8 @@
 package dev.aegis.sdk.api.mtls;
 
+import static dev.aegis.sdk.api.mtls.ControlPlaneHttp.post;
+import static dev.aegis.sdk.api.mtls.ControlPlaneHttp.send;
+
 import dev.aegis.core.api.jwt.JwtVerifier;
 import dev.aegis.sdk.api.spiffe.SpiffeId;
 import dev.aegis.sdk.api.spiffe.TrustDomain;
@@ -16,22 +19,15 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSessionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +59,7 @@ public final class WorkloadIdentity implements AutoCloseable {
     private final HttpClient mtlsClient;
     private final ScheduledExecutorService background;
     private volatile X509Svid svid;
-    private volatile String revocationsEtag;
-    private volatile JwtVerifier pinVerifier;
+    private final TrustSync trust;
 
     private WorkloadIdentity(Builder b) {
         this.config = b;
@@ -74,6 +69,7 @@ public final class WorkloadIdentity implements AutoCloseable {
         this.sslContext = MtlsContext.create(keys, new SpiffeTrustManager(peers, b.observer));
         SSLContext controlPlaneTls = MtlsContext.create(keys, new SpiffeTrustManager(controlPlanePeer));
         this.mtlsClient = HttpClient.newBuilder().sslContext(controlPlaneTls).connectTimeout(Duration.ofSeconds(5)).build();
+        this.trust = new TrustSync(mtlsClient, b.mtlsEndpoint, b.trustDomain, peers, controlPlanePeer, clock);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aegis-sdk-identity");
             t.setDaemon(true);
@@ -113,7 +109,7 @@ public final class WorkloadIdentity implements AutoCloseable {
 
     private void join() throws IOException, InterruptedException {
         TrustBundle bootstrap = config.bootstrapBundle != null ? config.bootstrapBundle : fetchBootstrapBundle();
-        install(bootstrap);
+        trust.install(bootstrap);
         KeyPair pair = Csr.newKeyPair();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("joinToken", config.joinToken);
@@ -145,12 +141,6 @@ public final class WorkloadIdentity implements AutoCloseable {
                 .addKeyValue("serial", next.serial()).addKeyValue("expiresAt", next.expiresAt().toString()).log();
     }
 
-    private void install(TrustBundle bundle) {
-        peers.updateBundle(bundle);
-        controlPlanePeer.updateBundle(bundle);
-        controlPlanePeer.updateAuthorizer(PeerAuthorizer.allowing(bundle.trustDomain().id(CONTROL_PLANE_PATH)));
-    }
-
     /** Renews the SVID now over mTLS (normally the background does this at half-life). */
     public void renewNow() throws IOException, InterruptedException {
         KeyPair pair = Csr.newKeyPair();
@@ -160,59 +150,12 @@ public final class WorkloadIdentity implements AutoCloseable {
 
     /** Refetches the trust bundles (own and federated), pin policies and revocations now. */
     public void refreshTrustNow() throws IOException, InterruptedException {
-        Map<String, Object> own = send(mtlsClient, get(config.mtlsEndpoint.resolve("/pki/v1/bundle")));
-        install(TrustBundle.parse(config.trustDomain, Json.write(own)));
-        Map<String, Object> federated = send(mtlsClient, get(config.mtlsEndpoint.resolve("/pki/v1/federation/bundles")));
-        for (Map.Entry<String, Object> e : federated.entrySet()) {
-            if (e.getValue() instanceof Map<?, ?> doc) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> d = (Map<String, Object>) doc;
-                peers.updateBundle(TrustBundle.parse(TrustDomain.of(e.getKey()), Json.write(d)));
-            }
-        }
-        refreshPins();
-        pollRevocations();
-    }
-
-    private void refreshPins() throws IOException, InterruptedException {
-        Map<String, Object> jwks = send(mtlsClient, get(config.mtlsEndpoint.resolve("/pki/v1/pins/keys")));
-        pinVerifier = JwtVerifier.builder().type(PinPolicy.TYPE).clock(clock)
-                .keys(new JwksKeys(jwks)).build();
-        Map<String, Object> policies = send(mtlsClient, get(config.mtlsEndpoint.resolve("/pki/v1/pins")));
-        List<PinPolicy> parsed = new ArrayList<>();
-        for (String jws : Json.strings(policies, "policies")) {
-            try {
-                parsed.add(PinPolicy.parseSigned(jws, pinVerifier));
-            } catch (IllegalArgumentException e) {
-                LOG.atWarn().setMessage("pin policy refused").addKeyValue("reason", e.getMessage()).log();
-            }
-        }
-        peers.updatePins(parsed);
+        trust.refresh();
     }
 
     /** Polls the revocation list now (conditional GET); cached TLS sessions of newly revoked peers are dropped. */
     public void pollRevocations() throws IOException, InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(config.mtlsEndpoint.resolve("/pki/v1/revocations")).timeout(Duration.ofSeconds(5));
-        String etag = revocationsEtag;
-        if (etag != null) {
-            req.header("If-None-Match", etag);
-        }
-        HttpResponse<String> r = mtlsClient.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 304) {
-            return;
-        }
-        if (r.statusCode() != 200) {
-            throw new IOException("revocation list fetch failed: HTTP " + r.statusCode());
-        }
-        Map<String, Object> doc = Json.parse(r.body());
-        Set<SpiffeId> ids = new HashSet<>();
-        for (String s : Json.strings(doc, "spiffeIds")) {
-            ids.add(SpiffeId.parse(s));
-        }
-        RevocationList list = new RevocationList(((Number) doc.get("version")).longValue(), Set.copyOf(Json.strings(doc, "serials")), ids);
-        peers.updateRevocations(list);
-        controlPlanePeer.updateRevocations(list);
-        revocationsEtag = r.headers().firstValue("ETag").orElse(null);
+        trust.pollRevocations();
     }
 
     /**
@@ -285,60 +228,10 @@ public final class WorkloadIdentity implements AutoCloseable {
         }
     }
 
-    private static HttpRequest post(URI uri, Map<String, ?> body) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
-    }
-
-    private static HttpRequest get(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
-    }
-
-    private static Map<String, Object> send(HttpClient client, HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            String detail = "";
-            try {
-                Map<String, Object> problem = Json.parse(r.body());
-                detail = ": " + problem.getOrDefault("error", "") + " " + problem.getOrDefault("detail", "");
-            } catch (IllegalArgumentException e) {
-                // not problem+json
-            }
-            throw new IOException(request.method() + " " + request.uri().getPath() + " failed: HTTP " + r.statusCode() + detail);
-        }
-        return Json.parse(r.body());
-    }
-
     @Override
     public void close() {
         background.shutdownNow();
         mtlsClient.close();
-    }
-
-    /** A JWK Set document as a key source for the pin policy verifier. */
-    private static final class JwksKeys implements dev.aegis.core.api.keys.VerificationKeySource {
-        private final Map<String, dev.aegis.core.api.keys.VerificationKey> byKid = new java.util.HashMap<>();
-
-        JwksKeys(Map<String, Object> jwks) {
-            if (jwks.get("keys") instanceof List<?> list) {
-                for (Object o : list) {
-                    if (o instanceof Map<?, ?> m) {
-                        var key = dev.aegis.core.api.keys.VerificationKey.fromJwk(Json.write(castMap(m)));
-                        byKid.put(key.keyId().value(), key);
-                    }
-                }
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Map<String, Object> castMap(Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-
-        @Override
-        public java.util.Optional<dev.aegis.core.api.keys.VerificationKey> find(dev.aegis.core.api.crypto.KeyId kid) {
-            return java.util.Optional.ofNullable(byKid.get(kid.value()));
-        }
     }
 
     /** Configuration of a {@link WorkloadIdentity}; {@link #start()} joins and starts the background work. */
