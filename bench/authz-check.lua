@@ -20,3 +20,13 @@ request = function()
   local body = '{"tuple_key":{"object":"document:d' .. d .. '","relation":"viewer","user":"' .. user .. '"}}'
   return wrk.format(nil, nil, nil, body)
 end
+
+-- One summary line the lead can paste: requests/s and the tail (wrk's --latency table stops at p99).
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
+    + summary.errors.timeout
+  io.write(string.format("authz-http: requests %d requests/s %.0f  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms  errors %d (non-2xx included)\n",
+    summary.requests, summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(99.9) / 1000, latency.max / 1000, errors))
+end

@@ -109,6 +109,43 @@ class AuthzHttpApiTest {
         assertEquals(401, call("GET", "/stores/" + storeId, null, signedToken(null)).status());
     }
 
+    @Test
+    void aTokenScopedToOneStoreCannotReadOrWriteAnotherTenantsStore() throws Exception {
+        String other = call("POST", "/stores", "{\"name\":\"other tenant\"}", admin).json().get("id").asText();
+        assertEquals(201, send("POST", "/stores/" + other + "/authorization-models",
+                "model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define owner: [user]\n", admin, "text/plain")
+                .statusCode());
+        String mine = signedToken("openid " + dev.aegis.server.http.AuthzRoutes.storeScope(storeId));
+        assertEquals(200, call("GET", "/stores/" + storeId, null, mine).status(), "its own store");
+        Reply check = call("POST", "/stores/" + storeId + "/check",
+                "{\"tuple_key\":{\"object\":\"doc:s\",\"relation\":\"owner\",\"user\":\"user:s\"}}", mine);
+        assertEquals(200, check.status(), check.json().toString());
+
+        Reply read = call("GET", "/stores/" + other, null, mine);
+        assertEquals(403, read.status());
+        assertEquals("forbidden", read.json().get("code").asText());
+        String write = "{\"writes\":{\"tuple_keys\":[{\"object\":\"doc:o\",\"relation\":\"owner\",\"user\":\"user:intruder\"}]}}";
+        assertEquals(403, call("POST", "/stores/" + other + "/write", write, mine).status());
+        Reply owner = call("POST", "/stores/" + other + "/check",
+                "{\"tuple_key\":{\"object\":\"doc:o\",\"relation\":\"owner\",\"user\":\"user:intruder\"},"
+                        + "\"consistency\":\"HIGHER_CONSISTENCY\"}", admin);
+        assertFalse(owner.json().get("allowed").asBoolean(), "the refused write wrote nothing");
+        assertEquals(403, call("GET", "/stores", null, mine).status(), "nor the list of every tenant's stores");
+        assertEquals(403, call("POST", "/stores", "{\"name\":\"x\"}", mine).status(), "nor creating stores");
+        assertEquals(403, call("DELETE", "/stores/" + other, null, mine).status());
+        assertEquals(200, call("GET", "/stores/" + other, null, admin).status(), "the other store is still there");
+    }
+
+    @Test
+    void aStoreScopeMatchesTheWholeStoreIdNotAPrefixOrSuffix() throws Exception {
+        String prefix = signedToken(dev.aegis.server.http.AuthzRoutes.storeScope(storeId.substring(0, 20)));
+        assertEquals(403, call("GET", "/stores/" + storeId, null, prefix).status());
+        String longer = signedToken(dev.aegis.server.http.AuthzRoutes.storeScope("X" + storeId));
+        assertEquals(403, call("GET", "/stores/" + storeId, null, longer).status());
+        assertEquals(401, call("GET", "/stores/" + storeId, null, signedToken("aegis:authzz")).status());
+        assertEquals(200, call("GET", "/stores", null, signedToken("aegis:authz")).status(), "the whole-API scope");
+    }
+
     /** A token a service received for its own audience must not be replayable against the control plane. */
     @Test
     void aTokenForAnotherAudienceIsRefusedEvenWithTheScope() throws Exception {
@@ -185,7 +222,8 @@ class AuthzHttpApiTest {
 
         Reply denied = post("check", "{\"tuple_key\":{\"object\":\"doc:x\",\"relation\":\"owner\",\"user\":\"user:mallory\"}}");
         assertFalse(denied.json().get("allowed").asBoolean());
-        // the denial's record is written by a virtual thread right after the answer: wait for it
+        assertFalse(denied.json().has("explain"), "the audit record's explanation is not in an answer that did not ask");
+        // the denial's record is queued and written right after the answer: wait for it
         try (Store store = Store.open(StoreConfig.embedded(dir))) {
             String[] row = null;
             for (int i = 0; i < 100 && row == null; i++) {
@@ -198,6 +236,7 @@ class AuthzHttpApiTest {
             assertEquals("bootstrap-admin", row[0]);
             assertEquals("DENY", row[1]);
             assertTrue(row[2].contains("explain"), row[2]);
+            assertTrue(row[2].contains("- doc:x#owner@user:mallory"), "the explanation says what failed: " + row[2]);
             assertFalse(row[2].contains(admin), "no credential in audit details");
         }
     }

@@ -53,6 +53,10 @@ public class AuthzCheckBenchmark {
         authz = AuthzService.start(store, null, null, AuthzSettings.defaults().withDecisionCacheSize(decisionCache)
                 .withParallelUnions(parallelUnions).withMaxListResults(100_000), Clock.systemUTC(), List.of());
         storeId = DriveDataset.loadOrReuse(authz, dir);
+        int visible = authz.listObjects(storeId, "document", "viewer", DriveDataset.LISTER).size();
+        if (visible != 10_000) { // the list benchmark measures a correct answer or nothing
+            throw new IllegalStateException(DriveDataset.LISTER + " sees " + visible + " documents, not 10,000");
+        }
     }
 
     @TearDown(Level.Trial)

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,6 +137,34 @@ public final class AuditLog implements AutoCloseable {
         } catch (ExecutionException e) {
             throw unavailable("audit trail write failed", e.getCause());
         }
+    }
+
+    /**
+     * Queues one event without waiting for it to be durable: for outcomes that stand whatever the trail does
+     * (a denial is refused either way), so the caller does not wait for a group commit. Never silent: a full
+     * queue makes the caller wait for space (backpressure when the writer falls behind) for at most
+     * {@link AuditSettings#recordTimeout()}, then throws; a write that fails completes the returned future
+     * exceptionally and is counted in {@link #stats()} and logged by the writer, in either failure mode.
+     *
+     * @param event the event (no secret values: see {@link #fingerprint(String)})
+     * @return completed with the chained record once every sink has it, or exceptionally when one failed
+     * @throws AuditUnavailableException when the event could not be queued (queue full for the whole wait, or closed)
+     */
+    public CompletableFuture<AuditRecord> enqueue(AuditEvent event) throws AuditUnavailableException {
+        Objects.requireNonNull(event, "event");
+        PendingEvent pending = PendingEvent.of(event);
+        try {
+            if (closed || !queue.offer(pending, settings.recordTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw unavailable(closed ? "audit log is closed" : "audit queue is full", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for space in the audit queue", e);
+        }
+        if (closed && queue.remove(pending)) { // closed while we queued: nobody will write it
+            throw unavailable("audit log is closed", null);
+        }
+        return pending.done();
     }
 
     /**

@@ -4,7 +4,7 @@ package dev.aegis.audit.api;
  * A snapshot of an {@link AuditLog}'s counters, for {@code /metrics} and health checks. Immutable.
  *
  * @param recorded          events made durable in every sink
- * @param failedClosed      {@code record} calls that threw {@link AuditUnavailableException} (fail-closed)
+ * @param failedClosed      {@code record} (and {@code enqueue}) calls that threw {@link AuditUnavailableException} (fail-closed)
  * @param failedOpen        events that could not be queued or written and were allowed anyway (fail-open):
  *                          operations that happened without an audit record
  * @param sinkFailures      batches that a sink (the database or an extra sink) failed to write

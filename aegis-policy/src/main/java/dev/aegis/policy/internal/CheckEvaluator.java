@@ -39,12 +39,14 @@ final class CheckEvaluator {
     private final java.util.concurrent.atomic.AtomicInteger budget;
     private final int maxResolutions;
     /**
-     * Results of {@code object#relation@user} already resolved in this check (Drive-style models reach the same
-     * folder relation through several rewrites). A "yes" is valid wherever it was found; a "no" only when no
+     * Results of {@code object#relation} for {@link #memoUser} already resolved in this check (Drive-style models
+     * reach the same folder relation through several rewrites). A "yes" is valid wherever it was found; a "no" only when no
      * cycle was cut while computing it (a cut depends on the path), which {@link #cycleCuts} tells.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Boolean> memo = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger cycleCuts = new java.util.concurrent.atomic.AtomicInteger();
+    /** The user the memo holds results for; set by {@link #check} before any branch runs. */
+    private UserRef memoUser;
 
     CheckEvaluator(AuthzModel model, TupleView view, JsonNode context, int maxDepth, int maxResolutions,
                    ExecutorService executor, Semaphore permits) {
@@ -58,7 +60,10 @@ final class CheckEvaluator {
         this.permits = permits;
     }
 
-    /** Path of {@code object#relation@user} keys being resolved, for cycle detection. */
+    /**
+     * Path of {@code type:id#relation} keys being resolved, for cycle detection (the user is the same throughout
+     * a check). The head's key is that of the relation {@link #eval} is evaluating, which {@link #direct} looks up.
+     */
     private record Path(String key, Path parent) {
         boolean contains(String k) {
             for (Path p = this; p != null; p = p.parent) {
@@ -73,11 +78,16 @@ final class CheckEvaluator {
     /** One check; each call has the full resolution budget, while memoised results carry over (same snapshot). */
     boolean check(String type, String id, String relation, UserRef user, Trace trace) {
         budget.set(maxResolutions);
+        if (!user.equals(memoUser)) { // memo keys leave the user out: they hold for one user
+            memo.clear();
+            memoUser = user;
+        }
         return resolve(type, id, relation, user, 0, null, trace);
     }
 
     private boolean resolve(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
-        Trace t = Trace.child(parent, type + ":" + id + "#" + relation);
+        String key = TupleView.objectKey(type, id, relation); // memo, cycle and index key, one string
+        Trace t = Trace.open(parent) ? parent.child(key) : null;
         if (budget.decrementAndGet() < 0) {
             throw new ResolutionTooComplexException("the check needed more than " + maxResolutions + " resolutions");
         }
@@ -87,9 +97,8 @@ final class CheckEvaluator {
         }
         Userset rewrite = model.rewrite(type, relation);
         if (rewrite == null) {
-            return Trace.set(t, false, "relation not defined on type " + type);
+            return t != null && Trace.set(t, false, "relation not defined on type " + type);
         }
-        String key = TupleView.objectKey(type, id, relation) + '@' + user.key();
         if (path != null && path.contains(key)) {
             cycleCuts.incrementAndGet();
             return Trace.set(t, false, "cycle");
@@ -121,7 +130,7 @@ final class CheckEvaluator {
 
     private boolean direct(String type, String id, String relation, UserRef user, int depth, Path path, Trace parent) {
         Trace t = Trace.child(parent, "direct");
-        TupleIndex.Entry entry = view.forward(TupleView.objectKey(type, id, relation));
+        TupleIndex.Entry entry = view.forward(path.key()); // = objectKey(type, id, relation), see Path
         if (entry == null) {
             return Trace.set(t, false, "no tuples");
         }
@@ -146,7 +155,7 @@ final class CheckEvaluator {
                 }
                 continue;
             }
-            Trace st = Trace.child(t, "via " + s);
+            Trace st = Trace.open(t) ? t.child("via " + s) : null;
             if (!conditionHolds(s, st)) {
                 continue;
             }
@@ -166,10 +175,10 @@ final class CheckEvaluator {
 
     private boolean tupleToUserset(String type, String id, Userset.TupleToUserset x, UserRef user, int depth, Path path,
                                    Trace parent) {
-        Trace t = Trace.child(parent, x.computed() + " from " + x.tupleset());
+        Trace t = Trace.open(parent) ? parent.child(x.computed() + " from " + x.tupleset()) : null;
         TupleIndex.Entry entry = view.forward(TupleView.objectKey(type, id, x.tupleset()));
         if (entry == null) {
-            return Trace.set(t, false, "no " + x.tupleset() + " tuples");
+            return t != null && Trace.set(t, false, "no " + x.tupleset() + " tuples");
         }
         List<RelationRef> allowed = model.type(type).directTypes(x.tupleset());
         ResolutionTooComplexException deferred = null;
@@ -177,7 +186,7 @@ final class CheckEvaluator {
             if (p.wildcard() || !admitted(p, allowed) || model.rewrite(p.userType(), x.computed()) == null) {
                 continue;
             }
-            Trace pt = Trace.child(t, "via " + p);
+            Trace pt = Trace.open(t) ? t.child("via " + p) : null;
             if (!conditionHolds(p, pt)) {
                 continue;
             }
@@ -318,7 +327,7 @@ final class CheckEvaluator {
         if (tuple == null || !admitted(tuple, allowed)) {
             return false;
         }
-        Trace t = Trace.child(parent, "tuple " + tuple);
+        Trace t = Trace.open(parent) ? parent.child("tuple " + tuple) : null;
         return Trace.set(t, conditionHolds(tuple, t), null);
     }
 
@@ -339,15 +348,18 @@ final class CheckEvaluator {
         }
         Condition c = model.conditions().get(tuple.conditionName());
         if (c == null) {
-            return Trace.set(t, false, "condition " + tuple.conditionName() + " is not in the model");
+            return t != null && Trace.set(t, false, "condition " + tuple.conditionName() + " is not in the model");
         }
-        return switch (c.evaluate(tuple.context(), context)) {
-            case Condition.ConditionResult.Met m -> Trace.set(t, true, "condition " + c.name() + " met");
-            case Condition.ConditionResult.NotMet n -> Trace.set(t, false, "condition " + c.name() + " not met");
-            case Condition.ConditionResult.Missing m -> Trace.set(t, false,
-                    "condition " + c.name() + " missing parameters " + m.parameters());
-            case Condition.ConditionResult.Failed f -> Trace.set(t, false,
-                    "condition " + c.name() + " failed: " + f.reason());
-        };
+        Condition.ConditionResult result = c.evaluate(tuple.context(), context);
+        boolean met = result instanceof Condition.ConditionResult.Met;
+        if (t != null) { // the words only for an explanation: a plain check allocates nothing here
+            Trace.set(t, met, switch (result) {
+                case Condition.ConditionResult.Met m -> "condition " + c.name() + " met";
+                case Condition.ConditionResult.NotMet n -> "condition " + c.name() + " not met";
+                case Condition.ConditionResult.Missing m -> "condition " + c.name() + " missing parameters " + m.parameters();
+                case Condition.ConditionResult.Failed f -> "condition " + c.name() + " failed: " + f.reason();
+            });
+        }
+        return met;
     }
 }

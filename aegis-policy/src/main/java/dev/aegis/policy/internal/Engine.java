@@ -269,27 +269,48 @@ public final class Engine implements AutoCloseable {
     /** The outcome of a check: the decision, the snapshot it was taken on and, when asked, why. */
     public record CheckOutcome(boolean allowed, long token, Trace trace, boolean cached) { }
 
+    /** Which decisions of a check come with a {@link Trace}. */
+    public enum Explain {
+        /** none: the plain, cheapest evaluation */
+        NONE,
+        /** denials only, in the short form of an audit record ({@link Trace#AUDIT_NODES} steps) */
+        DENIALS,
+        /** every decision, in full ({@code explain} requested by the caller) */
+        ALL
+    }
+
     public CheckOutcome check(String storeId, AuthzModel model, Tuple key, List<Tuple> contextual, JsonNode context,
                               Consistency consistency, boolean explain) {
+        return check(storeId, model, key, contextual, context, consistency, explain ? Explain.ALL : Explain.NONE);
+    }
+
+    public CheckOutcome check(String storeId, AuthzModel model, Tuple key, List<Tuple> contextual, JsonNode context,
+                              Consistency consistency, Explain explain) {
         TupleValidation.checkQuery(model, key.objectType(), key.relation(), key.userType(), key.userRelation());
         validateContextual(model, contextual);
         Snapshots.Snapshot s = snapshot(consistency);
         UserRef user = UserRef.of(key.userType(), key.userId(), key.userRelation());
-        boolean cacheable = !explain && contextual.isEmpty() && sources.isEmpty() && settings.decisionCacheSize() > 0;
+        boolean traceAll = explain == Explain.ALL;
+        boolean cacheable = !traceAll && contextual.isEmpty() && sources.isEmpty() && settings.decisionCacheSize() > 0;
         String cacheKey = null;
         if (cacheable) {
             cacheKey = storeId + '|' + model.id() + '|' + key.objectType() + ':' + key.objectId() + '#' + key.relation()
                     + '@' + user.key() + (context == null || context.isEmpty() ? "" : "|" + context);
             Boolean hit = s.decisions().get(cacheKey);
-            if (hit != null) {
+            if (hit != null && (hit || explain == Explain.NONE)) {
                 return new CheckOutcome(hit, s.seq(), null, true);
             }
         }
         TupleView view = view(s, storeId, model, contextual, user.userset() ? null : user.key());
         CheckEvaluator ev = new CheckEvaluator(model, view, context, settings.maxDepth(), settings.maxResolutions(),
-                settings.parallelUnions() && !explain ? branches : null, branchPermits);
-        Trace trace = explain ? Trace.root(key.object() + "#" + key.relation() + "@" + user.key()) : null;
+                settings.parallelUnions() && !traceAll ? branches : null, branchPermits);
+        Trace trace = traceAll ? Trace.root(rootStep(key, user)) : null;
         boolean allowed = ev.check(key.objectType(), key.objectId(), key.relation(), user, trace);
+        if (!allowed && explain == Explain.DENIALS) {
+            // the first steps again, traced; the same evaluator answers the rest from its memo of the first pass
+            trace = Trace.forAudit(rootStep(key, user));
+            ev.check(key.objectType(), key.objectId(), key.relation(), user, trace);
+        }
         if (trace != null) {
             Trace.set(trace, allowed, null);
         }
@@ -299,9 +320,8 @@ public final class Engine implements AutoCloseable {
         return new CheckOutcome(allowed, s.seq(), trace, false);
     }
 
-    /** Explains a decision already taken (for audit records of denials): the same evaluation, traced. */
-    public Trace explain(String storeId, AuthzModel model, Tuple key, List<Tuple> contextual, JsonNode context, long token) {
-        return check(storeId, model, key, contextual, context, new Consistency(false, token), true).trace();
+    private static String rootStep(Tuple key, UserRef user) {
+        return key.object() + "#" + key.relation() + "@" + user.key();
     }
 
     public record ListOutcome<T>(Set<T> results, long token) { }

@@ -114,6 +114,14 @@ final class ConformanceSuite {
         if (explained.allowed() != expected) {
             fail("explained check disagrees:\n" + explained.trace().toText());
         }
+        // as the audited API evaluates it: a denial is explained again, briefly, on the same evaluator's memo
+        Engine.CheckOutcome audited = engine.check(storeId, model, key(c), tuples(c.path("contextual_tuples")),
+                c.get("context"), Consistency.MINIMIZE_LATENCY, Engine.Explain.DENIALS);
+        assertEquals(expected, audited.allowed(), "check explaining denials");
+        assertEquals(!expected, audited.trace() != null, "a denial, and only a denial, comes with its explanation");
+        if (audited.trace() != null) {
+            assertEquals(false, audited.trace().granted(), audited.trace().toText());
+        }
     }
 
     private static Engine.CheckOutcome runCheck(Engine engine, String storeId, AuthzModel model, JsonNode c) {

@@ -105,6 +105,16 @@ public final class AdminAuth {
      * @return the caller's name (the bootstrap admin, the token's {@code sub}, else its {@code client_id}), or empty
      */
     public Optional<String> identify(String credential, String scope) {
+        return identify(credential, scope::equals);
+    }
+
+    /**
+     * As {@link #identify(String, String)} for an API whose scopes depend on the request (the authorization API's
+     * per-store scopes).
+     *
+     * @param grants whether one scope of the token grants the request ({@value #ADMIN_SCOPE} always does)
+     */
+    public Optional<String> identify(String credential, java.util.function.Predicate<String> grants) {
         if (credential == null || credential.isEmpty() || credential.length() > 8192) {
             return Optional.empty();
         }
@@ -118,7 +128,7 @@ public final class AdminAuth {
         JwtClaims claims = token.get();
         boolean granted = false;
         for (String s : claims.stringClaim("scope").orElse("").split(" ")) {
-            granted |= ADMIN_SCOPE.equals(s) || scope.equals(s);
+            granted |= ADMIN_SCOPE.equals(s) || grants.test(s);
         }
         if (!granted) {
             return Optional.empty();

@@ -22,6 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,9 +53,16 @@ class SdkAuthzClientAgainstControlPlaneTest {
     @Test
     void aRevokedTupleIsDeniedOnceTheChangeStreamDropsTheCachedAllow() throws Exception {
         try (IdentityServer aegis = IdentityServer.start(dataDir)) {
-            String store = storeWhereAliceIsEditor(aegis);
+            String store = storeWithModel(aegis);
+            String granted = writeTuple(aegis, store, "writes", "user:alice", "editor", "blog:main");
             TokenEndpointClient orders = serviceClient(aegis);
-            try (EventFeed feed = caughtUpFeed(aegis, orders, AuthzClient.CHANGED_TOPIC)) {
+            Set<String> announced = ConcurrentHashMap.newKeySet();
+            try (EventFeed feed = EventFeed.start(HttpClient.newHttpClient(), aegis.uri(""),
+                    List.of(AuthzClient.CHANGED_TOPIC), () -> orders.serviceToken("aegis:events"),
+                    e -> announced.add(String.valueOf(e.attributes().get("consistency_token"))))) {
+                // The grant's own authz.changed may reach the feed after it is caught up (it is delivered
+                // once the commit is seen): wait for it, or it would drop the cache in the middle of the test.
+                awaitTrue(() -> announced.contains(granted), "the grant's authz.changed reached the feed");
                 AuthzClient authz = client(aegis, store, orders, "aegis:authz").followChanges(feed);
 
                 AuthzDecision.Answered first = answer(authz);
@@ -64,10 +74,7 @@ class SdkAuthzClientAgainstControlPlaneTest {
                 // Revoke behind the client's back: only the event stream can tell it.
                 long invalidationsBefore = authz.invalidations();
                 writeTuple(aegis, store, "deletes", "user:alice", "editor", "blog:main");
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while (authz.invalidations() == invalidationsBefore && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
+                awaitTrue(() -> authz.invalidations() > invalidationsBefore, "the revoke's authz.changed arrived");
                 assertEquals(invalidationsBefore + 1, authz.invalidations(), "authz.changed dropped the cache");
                 AuthzDecision.Answered afterRevoke = answer(authz);
                 assertTrue(!afterRevoke.allowed() && !afterRevoke.cached(), "denied by the engine, not the cache");
@@ -140,6 +147,14 @@ class SdkAuthzClientAgainstControlPlaneTest {
 
     private static AuthzDecision.Answered answer(AuthzClient authz) {
         return assertInstanceOf(AuthzDecision.Answered.class, authz.check("user:alice", "edit_post", "blog:main"));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(condition.getAsBoolean(), what);
     }
 
     private static EventFeed caughtUpFeed(IdentityServer aegis, TokenEndpointClient orders, String topic)
