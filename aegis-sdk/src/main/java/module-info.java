@@ -13,6 +13,7 @@ module dev.aegis.sdk {
     requires org.bouncycastle.provider;
     requires transitive java.net.http; // WorkloadIdentity.Builder takes an HttpClient
     requires org.slf4j;
+    requires transitive jdk.httpserver; // GuardFilter is a com.sun.net.httpserver.Filter
 
     exports dev.aegis.sdk.api.spiffe;
     exports dev.aegis.sdk.api.mtls;

@@ -12,6 +12,8 @@ module dev.aegis.server {
     requires dev.aegis.gateway;
     requires dev.aegis.pki;
     requires dev.aegis.sdk;
+    requires dev.aegis.examples; // aegis demo runs the demo fleet in this process
+    requires oauth2.oidc.sdk; // aegis demo logs a user in with the authorization code flow + PKCE
     requires dev.aegis.ratelimit; // unauthenticated workload CA endpoints (join) are limited per client address
     requires java.net.http; // the CLI commands call a running Aegis over HTTP
     requires io.helidon.webserver;

@@ -10,6 +10,7 @@ import dev.aegis.server.cli.JoinTokenCommand;
 import dev.aegis.server.cli.PinsCommand;
 import dev.aegis.server.cli.WorkloadsCommand;
 import dev.aegis.server.cli.ConfigCommand;
+import dev.aegis.server.cli.DemoCommand;
 import dev.aegis.server.cli.ExitCode;
 import dev.aegis.server.cli.GroupsCommand;
 import dev.aegis.server.cli.KvCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
                 ClientsCommand.class, UsersCommand.class, GroupsCommand.class, AuthzCommand.class, LoginCommand.class,
                 OperatorCommand.class, KvCommand.class, TransitCommand.class, GatewayCommand.class, ApiKeysCommand.class,
                 WorkloadsCommand.class, JoinTokenCommand.class, CaCommand.class, BundleCommand.class, PinsCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

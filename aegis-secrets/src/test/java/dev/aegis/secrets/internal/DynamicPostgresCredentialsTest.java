@@ -136,6 +136,25 @@ class DynamicPostgresCredentialsTest {
     }
 
     @Test
+    void aRenewalPostgresRefusesLeavesTheLeaseAsItWas() throws Exception {
+        SecretsHarness.Resp creds = h.call("GET", "database/creds/long", root, null);
+        String user = creds.data().path("username").asText();
+        String lease = creds.json().path("lease_id").asText();
+        String before = h.call("PUT", "sys/leases/lookup", root, "{\"lease_id\":\"" + lease + "\"}").data()
+                .path("expire_time").asText();
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("DROP OWNED BY \"" + user + "\"; DROP ROLE \"" + user + "\""); // gone behind Aegis's back
+        }
+        SecretsHarness.Resp renewed = h.call("PUT", "sys/leases/renew", root,
+                "{\"lease_id\":\"" + lease + "\",\"increment\":\"90m\"}");
+        assertEquals(400, renewed.status(), renewed.body());
+        assertTrue(renewed.body().contains("error renewing the database user"), renewed.body());
+        assertEquals(before, h.call("PUT", "sys/leases/lookup", root, "{\"lease_id\":\"" + lease + "\"}").data()
+                .path("expire_time").asText(), "the lease keeps its expiry");
+        assertEquals(204, h.call("PUT", "sys/leases/revoke", root, "{\"lease_id\":\"" + lease + "\"}").status());
+    }
+
+    @Test
     void revokeRenewAndRevokingTheTokenRevokesItsLeases() throws Exception {
         SecretsHarness.Resp creds = h.call("GET", "database/creds/long", root, null);
         String lease = creds.json().path("lease_id").asText();

@@ -36,6 +36,20 @@ public final class ApiKeysCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: create, list or revoke");
     }
 
+    /** One API-key action on the configured database, with its platform session and the key registry. */
+    @FunctionalInterface
+    interface KeyAction {
+        int run(PlatformSession session, ApiKeyRegistry keys);
+    }
+
+    /** Runs {@code action} with quiet logging on a session of the configured database, closed afterwards. */
+    static int withKeys(ConfigOptions options, KeyAction action) {
+        LogSetup.quiet();
+        try (PlatformSession s = new PlatformSession(options.load(Map.of()), 2)) {
+            return action.run(s, new ApiKeyRegistry(s.store, s.audit::fingerprint, Clock.systemUTC()));
+        }
+    }
+
     static void audit(PlatformSession s, String action, String resource) {
         try {
             s.audit.record(AuditEvent.builder(action).actor("cli").resource(resource).decision(AuditDecision.ALLOW)
@@ -66,9 +80,7 @@ public final class ApiKeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LogSetup.quiet();
-            try (PlatformSession s = new PlatformSession(options.load(Map.of()), 2)) {
-                ApiKeyRegistry keys = new ApiKeyRegistry(s.store, s.audit::fingerprint, Clock.systemUTC());
+            return withKeys(options, (s, keys) -> {
                 CreatedApiKey k = keys.create(consumer, new LinkedHashSet<>(routes == null ? List.of("*") : routes),
                         new LinkedHashSet<>(methods == null ? List.of("*") : methods), limit, Duration.ofSeconds(window),
                         days == null ? null : Instant.now().plus(Duration.ofDays(days)));
@@ -79,7 +91,7 @@ public final class ApiKeysCommand implements Runnable {
                 out.println("key (shown only this once; send it as X-API-Key):");
                 out.println("  " + k.revealKey());
                 return ExitCode.OK;
-            }
+            });
         }
     }
 
@@ -94,9 +106,7 @@ public final class ApiKeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LogSetup.quiet();
-            try (PlatformSession s = new PlatformSession(options.load(Map.of()), 2)) {
-                ApiKeyRegistry keys = new ApiKeyRegistry(s.store, s.audit::fingerprint, Clock.systemUTC());
+            return withKeys(options, (s, keys) -> {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("%-14s %-20s %-8s %-20s %-12s %s%n", "KEY ID", "CONSUMER", "STATUS", "ROUTES", "METHODS", "EXPIRES");
                 Instant now = Instant.now();
@@ -107,7 +117,7 @@ public final class ApiKeysCommand implements Runnable {
                             k.expiresAt() == null ? "-" : k.expiresAt().toString());
                 }
                 return ExitCode.OK;
-            }
+            });
         }
     }
 
@@ -122,9 +132,7 @@ public final class ApiKeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LogSetup.quiet();
-            try (PlatformSession s = new PlatformSession(options.load(Map.of()), 2)) {
-                ApiKeyRegistry keys = new ApiKeyRegistry(s.store, s.audit::fingerprint, Clock.systemUTC());
+            return withKeys(options, (s, keys) -> {
                 if (!keys.revoke(keyId)) {
                     spec.commandLine().getErr().println("aegis: no active API key " + keyId);
                     return ExitCode.FAILURE;
@@ -133,7 +141,7 @@ public final class ApiKeysCommand implements Runnable {
                 audit(s, "apikey.revoke", "apikey:" + keyId);
                 spec.commandLine().getOut().println("revoked " + keyId);
                 return ExitCode.OK;
-            }
+            });
         }
     }
 }

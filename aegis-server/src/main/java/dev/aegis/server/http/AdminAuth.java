@@ -46,6 +46,14 @@ public final class AdminAuth {
     private final Clock clock;
     /** Revoked jti → exp, from the event stream; entries go once the token would have expired anyway. */
     private final ConcurrentHashMap<String, Instant> revoked = new ConcurrentHashMap<>();
+    /**
+     * Verify once per token (DESIGN.md): tokens whose signature and type were verified, keyed by the token's exact
+     * text, kept until their {@code exp} but at most {@link #VERIFIED_CACHE_NANOS}, so a signing key withdrawn
+     * from the ring stops being trusted within that time. Expiry, issuer and revocation are checked on every use.
+     */
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+    private static final int VERIFIED_CACHE_MAX = 10_000;
+    private static final long VERIFIED_CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
     /** Fingerprints of recently matched bootstrap credentials: matching reads the database. */
     private final ConcurrentHashMap<String, Long> recentBootstrap = new ConcurrentHashMap<>();
 
@@ -143,16 +151,41 @@ public final class AdminAuth {
      * @return its claims, or empty
      */
     public Optional<JwtClaims> accessToken(String token) {
-        if (token == null || token.isEmpty() || token.length() > 8192 || token.indexOf('.') < 0
-                || !(tokens.verify(token) instanceof TokenCheck.Valid v)) {
+        if (token == null || token.isEmpty() || token.length() > 8192 || token.indexOf('.') < 0) {
             return Optional.empty();
         }
+        JwtClaims claims = verifiedClaims(token);
         String iss = issuer.get();
-        if (iss == null || !iss.equals(v.claims().issuer().orElse(null))
-                || v.claims().jwtId().map(revoked::containsKey).orElse(true)) {
+        if (claims == null || iss == null || !iss.equals(claims.issuer().orElse(null))
+                || claims.jwtId().map(revoked::containsKey).orElse(true)) {
             return Optional.empty();
         }
-        return Optional.of(v.claims());
+        return Optional.of(claims);
+    }
+
+    /** The claims of a token whose signature verified (now, or earlier and still current), else null. */
+    private JwtClaims verifiedClaims(String token) {
+        long now = System.nanoTime();
+        Verified hit = verified.get(token);
+        if (hit != null) {
+            if (hit.untilNanos - now > 0 && hit.claims.expiresAt().map(clock.instant()::isBefore).orElse(false)) {
+                return hit.claims;
+            }
+            verified.remove(token, hit);
+        }
+        if (!(tokens.verify(token) instanceof TokenCheck.Valid v)) {
+            return null;
+        }
+        if (verified.size() >= VERIFIED_CACHE_MAX) {
+            verified.values().removeIf(entry -> entry.untilNanos - now <= 0);
+        }
+        if (verified.size() < VERIFIED_CACHE_MAX) {
+            verified.put(token, new Verified(v.claims(), now + VERIFIED_CACHE_NANOS));
+        }
+        return v.claims();
+    }
+
+    private record Verified(JwtClaims claims, long untilNanos) {
     }
 
     private boolean bootstrapMatches(String credential) {

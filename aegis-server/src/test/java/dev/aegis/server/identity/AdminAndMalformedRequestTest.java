@@ -73,6 +73,27 @@ class AdminAndMalformedRequestTest {
     }
 
     @Test
+    void anAdminTokenAcceptedOnceIsRefusedOnceRevokedDespiteTheVerifyOnceCache() throws Exception {
+        String adminToken = IdentityServer.JSON.readTree(token("grant_type=client_credentials&scope=aegis:admin").body())
+                .get("access_token").asText();
+        assertEquals(200, aegis.get("/admin/v1/clients", "Authorization", "Bearer " + adminToken).statusCode());
+        assertEquals(200, aegis.get("/admin/v1/clients", "Authorization", "Bearer " + adminToken).statusCode(),
+                "the second use is answered from the verified-token cache");
+        assertEquals(200, aegis.form("/oauth2/revoke", "token=" + adminToken, "Authorization",
+                IdentityServer.basic("svc", secret)).statusCode());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        int status;
+        do {
+            status = aegis.get("/admin/v1/clients", "Authorization", "Bearer " + adminToken).statusCode();
+        } while (status != 401 && System.nanoTime() < deadline);
+        assertEquals(401, status, "the revocation reaches the cached token");
+        String tampered = adminToken.substring(0, adminToken.length() - 2)
+                + (adminToken.endsWith("AA") ? "BB" : "AA");
+        assertEquals(401, aegis.get("/admin/v1/clients", "Authorization", "Bearer " + tampered).statusCode(),
+                "a token differing from a cached one is verified afresh");
+    }
+
+    @Test
     void badClientRegistrationsAreProblemJsonNamingTheField() throws Exception {
         HttpResponse<String> bad = aegis.adminPost("/admin/v1/clients", "{\"client_id\":\"x y\"}");
         assertEquals(400, bad.statusCode());

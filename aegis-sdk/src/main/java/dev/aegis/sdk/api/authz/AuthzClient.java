@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Cache.</b> Answers are kept (bounded, {@link Settings#maxEntries}, at most {@link Settings#maxAge})
  *       keyed by user, relation, object and context — but only while {@link #followChanges} has a connected
- *       feed: every {@code authz.changed} event of this store drops the whole cache, and so does a lost
- *       connection, since changes could be missed meanwhile. Without a feed every check goes to the engine.</li>
+ *       feed: an {@code authz.changed} event of this store drops every answer computed before that change,
+ *       and a reconnection of the feed drops all of them, since changes could be missed meanwhile. Without a feed
+ *       every check goes to the engine.</li>
  *   <li><b>Consistency.</b> Every answer and every change event carries the engine's consistency token
  *       (Zanzibar's zookie). Checks ask the engine for state at least as fresh as the newest token this process
  *       has seen (or the one the caller passes, e.g. the token of its own write), and a cached answer is used

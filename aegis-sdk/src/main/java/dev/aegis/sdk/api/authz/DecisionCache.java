@@ -9,13 +9,16 @@ import java.util.function.LongSupplier;
 /**
  * The SDK's bounded cache of check answers for one store, keyed by the request (tuple and context).
  *
- * <p>Two rules keep it from answering from older state than the caller may see:
+ * <p>Three rules keep it from answering from older state than the caller may see:
  * <ul>
  *   <li>an entry is served only to a request whose required consistency token it satisfies
  *       ({@code entry.seq >= atLeast});</li>
- *   <li>every change announced on the event stream starts a new <em>epoch</em>: entries of earlier epochs are
- *       never served, and an answer whose request started in an earlier epoch is not stored (so a check that was
- *       in flight while a revoke happened cannot put the old answer back).</li>
+ *   <li>an entry computed on a snapshot older than the newest change this process knows of ({@link #floor()},
+ *       from change events and answers) is never served, and such an answer is not stored (so a check that was in
+ *       flight while a revoke happened cannot put the old answer back); an entry whose snapshot already contains
+ *       the announced change stays;</li>
+ *   <li>{@link #invalidate()} (a change of unknown position, a reconnected feed) starts a new <em>epoch</em>:
+ *       entries of earlier epochs are never served, answers to requests started in them are not stored.</li>
  * </ul>
  * Thread-safe.
  */
@@ -52,7 +55,7 @@ final class DecisionCache {
         if (e == null) {
             return null;
         }
-        if (e.epoch() != epoch.get() || nanoTime.getAsLong() - e.storedAt() > maxAgeNanos) {
+        if (e.epoch() != epoch.get() || e.seq() < floor.get() || nanoTime.getAsLong() - e.storedAt() > maxAgeNanos) {
             entries.remove(key, e);
             return null;
         }
@@ -71,10 +74,20 @@ final class DecisionCache {
         entries.put(key, new Entry(allowed, seq, startedEpoch, nanoTime.getAsLong()));
     }
 
-    /** A change committed at {@code seq} (0 when unknown): every cached answer is dropped. */
+    /**
+     * A change committed at {@code seq}: answers computed on older snapshots are dropped (counted as one
+     * invalidation when it is news); a change of unknown position ({@code seq <= 0}) drops every answer.
+     */
     void changed(long seq) {
-        noteSeen(seq);
-        invalidate();
+        if (seq <= 0) {
+            invalidate();
+            return;
+        }
+        long before = floor.getAndAccumulate(seq, Math::max);
+        if (seq > before) {
+            entries.values().removeIf(e -> e.seq() < seq);
+            invalidations.increment();
+        }
     }
 
     /** Drops every cached answer. */

@@ -91,6 +91,17 @@ public final class ServiceGuard {
         return decision;
     }
 
+    /**
+     * Records a denial decided before any token was looked at (for example a caller whose SPIFFE ID is not
+     * allowed): counted as forbidden and audited like the guard's own denials.
+     */
+    public void recordDenial(String action, String resource, String reason) {
+        deniedForbidden.increment();
+        if (audit != null) {
+            audit.record(new ServiceAuditEvent(action, "DENY", null, resource, reason, null, Instant.now(), Map.of()));
+        }
+    }
+
     private GuardDecision decide(String authorization, String dpopProof, String method, URI uri,
                                  Set<String> requiredScopes, Set<String> requiredRoles) {
         if (authorization == null) {

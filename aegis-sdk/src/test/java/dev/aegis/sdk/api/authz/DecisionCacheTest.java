@@ -31,6 +31,21 @@ class DecisionCacheTest {
     }
 
     @Test
+    void aChangeTheCachedAnswerAlreadyContainsKeepsIt() {
+        cache.put("alice", true, 5, cache.epoch());
+        cache.changed(5); // e.g. the event of the write whose snapshot answered, arriving after the answer
+        assertNotNull(cache.get("alice", 0));
+        assertEquals(0, cache.invalidations());
+    }
+
+    @Test
+    void aReconnectionDropsEverything() {
+        cache.put("alice", true, 5, cache.epoch());
+        cache.invalidate();
+        assertNull(cache.get("alice", 0));
+    }
+
+    @Test
     void anEntryOlderThanTheRequiredTokenIsNotServed() {
         cache.put("alice", true, 3, cache.epoch());
         assertNull(cache.get("alice", 4));

@@ -92,6 +92,29 @@ class TokenEndpointClientTest {
     }
 
     @Test
+    void anExchangedTokenIsReusedPerCallerTokenAudienceAndScope() {
+        assertEquals("at-1", client.exchangeCached("caller-a", "payments", "payments:write"));
+        assertEquals("at-1", client.exchangeCached("caller-a", "payments", "payments:write"), "fresh: reused");
+        assertEquals("at-2", client.exchangeCached("caller-b", "payments", "payments:write"), "another caller token");
+        assertEquals("at-3", client.exchangeCached("caller-a", "ledger", "payments:write"), "another audience");
+        assertEquals(3, forms.size());
+    }
+
+    @Test
+    void anExchangedTokenNearItsExpiryIsExchangedAgain() {
+        AccessTokenVerifierTest.MutableClock clock =
+                new AccessTokenVerifierTest.MutableClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        TokenEndpointClient timed = new TokenEndpointClient(HttpClient.newHttpClient(),
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth2/token"),
+                "orders", SecretBytes.copyOf("x".getBytes(StandardCharsets.UTF_8)), clock);
+        assertEquals("at-1", timed.exchangeCached("caller", "payments", "payments:write"));
+        clock.now = clock.now.plusSeconds(239); // expires_in 300: reused up to 80 %
+        assertEquals("at-1", timed.exchangeCached("caller", "payments", "payments:write"));
+        clock.now = clock.now.plusSeconds(2);
+        assertEquals("at-2", timed.exchangeCached("caller", "payments", "payments:write"));
+    }
+
+    @Test
     void refusalsCarryTheOAuthErrorAndNeverTheSecret() {
         TokenEndpointClient.TokenEndpointException e = assertThrows(TokenEndpointClient.TokenEndpointException.class,
                 () -> client.serviceToken("admin"));
