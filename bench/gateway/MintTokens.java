@@ -1,8 +1,9 @@
 // Benchmark fixture (run with the JDK's source launcher, the Aegis jars on the class path):
 //   java -cp "aegis-server/target/aegis.jar:aegis-server/target/lib/*" bench/gateway/MintTokens.java OUT_DIR
 // Writes OUT_DIR/jwks.json (public JWK Set), OUT_DIR/es256-public.pem (the same key for HAProxy's jwt_verify)
-// and OUT_DIR/token.txt: an ES256 access token (iss, aud, sub, scope, client_id, jti, exp in 4 h) signed with
-// the foundation's SigningKey/JwtSigner.
+// OUT_DIR/token.txt: an ES256 access token (iss, aud, sub, scope, client_id, jti, exp in 4 h) signed with
+// the foundation's SigningKey/JwtSigner, and OUT_DIR/tokens.txt: COUNT (default 1000) distinct such tokens, one
+// a line (own sub, client_id and jti each), which tokens.lua rotates so a verify-once cache is not flattering.
 import com.nimbusds.jose.jwk.ECKey;
 import dev.aegis.core.api.crypto.KeyId;
 import dev.aegis.core.api.jwt.JwtClaims;
@@ -28,10 +29,19 @@ public class MintTokens {
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
                 + "\n-----END PUBLIC KEY-----\n";
         Files.writeString(out.resolve("es256-public.pem"), pem);
-        String token = new JwtSigner(() -> ring).sign(JwtClaims.builder().issuer("https://issuer.bench.aegis.dev")
-                .subject("bench-user").audience("api://bench").issuedAt(now).expiresAt(now.plusSeconds(4 * 3600))
-                .jwtId("bench-" + now.toEpochMilli()).claim("scope", "bench.read").claim("client_id", "bench-client")
-                .build(), "at+jwt");
-        Files.writeString(out.resolve("token.txt"), token);
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        JwtSigner signer = new JwtSigner(() -> ring);
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            String token = signer.sign(JwtClaims.builder().issuer("https://issuer.bench.aegis.dev")
+                    .subject("bench-user-" + i).audience("api://bench").issuedAt(now).expiresAt(now.plusSeconds(4 * 3600))
+                    .jwtId("bench-" + now.toEpochMilli() + "-" + i).claim("scope", "bench.read")
+                    .claim("client_id", "bench-client-" + i).build(), "at+jwt");
+            if (i == 0) {
+                Files.writeString(out.resolve("token.txt"), token);
+            }
+            all.append(token).append('\n');
+        }
+        Files.writeString(out.resolve("tokens.txt"), all.toString());
     }
 }

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Gateway benchmark (docs/BENCHMARKS.md "API gateway"): in ONE run, with wrk at 1000 keep-alive connections,
+# Gateway benchmark (docs/BENCHMARKS.md "API gateway"): in ONE run, for three targets
 #   direct   wrk -> loopback upstream (an HAProxy static responder)
 #   haproxy  wrk -> HAProxy 2.6 (jwt_verify ES256 + exp check + stick-table rate limit) -> upstream
 #   gateway  wrk -> Aegis gateway (`aegis up`: ES256 JWT + scope + rate limit + audit) -> upstream
+# two measurements, both at CONNS (1000) keep-alive connections, each request carrying one of TOKENS (1000)
+# distinct ES256 tokens in turn (tokens.lua), so a verify-once cache is not flattering:
+#   (a) saturation: closed loop, every connection sends its next request as soon as the answer arrives
+#       -> throughput (and the queueing latency Little's law implies at that throughput);
+#   (b) fixed rate: every connection pauses before each request so that all together offer RATE (2,000) req/s,
+#       below every target's saturation -> p50/p99 latency, and added latency = target - direct at that rate;
 # then the seed's ingestion profile: 10,000 requests/minute (hey -q) of JSON POSTs with an API key, a rate
 # limit, a CIDR allowlist, content-type and JSON Schema validation.
 #
-# usage: bench/gateway/run.sh                       (about 4 minutes)
-#        DURATION=10s CONNS=1000 bench/gateway/run.sh
+# usage: bench/gateway/run.sh                       (about 6 minutes)
+#        DURATION=10s CONNS=1000 RATE=2000 TOKENS=1000 bench/gateway/run.sh
 # needs: JDK 21+ (JAVA_HOME, default Temurin 25), wrk, hey, haproxy, python3 (apt-get install wrk hey haproxy)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +23,9 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=${DURATION:-15s}
 CONNS=${CONNS:-1000}
 INGEST_SECONDS=${INGEST_SECONDS:-30}
+RATE=${RATE:-2000}
+TOKENS=${TOKENS:-1000}
+DELAY_MS=$((CONNS * 1000 / RATE)) # mean pause per connection for the fixed-rate runs
 JVM_FLAGS=${JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseG1GC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 OUT=${OUT:-"$HERE/results/$(date +%Y%m%d-%H%M%S)"}
 WORK="$OUT/scratch"
@@ -35,7 +44,7 @@ fi
 CP="$ROOT/aegis-server/target/aegis.jar:$ROOT/aegis-server/target/lib/*"
 
 echo "== keys and token" >&2
-"$JAVA_HOME/bin/java" -cp "$CP" "$HERE/MintTokens.java" "$WORK"
+"$JAVA_HOME/bin/java" -cp "$CP" "$HERE/MintTokens.java" "$WORK" "$TOKENS"
 TOKEN=$(cat "$WORK/token.txt")
 cp "$HERE/event.schema.json" "$WORK/"
 (cd "$WORK" && exec python3 -m http.server "$JWKS" --bind 127.0.0.1 >/dev/null 2>&1) & PIDS+=($!)
@@ -124,19 +133,21 @@ ADMIN=$(grep -A1 "Bootstrap admin credential" "$OUT/aegis.log" | tail -1 | tr -d
 
 cpu_of() { awk '{print $14+$15}' "/proc/$1/stat"; }
 machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
-run_wrk() { # $1 name $2 port $3 round $4 duration
-  local f="$OUT/wrk-$1-$3.txt" pid cpu0 m0 load0
+run_wrk() { # $1 name $2 port $3 round $4 duration $5 mode: saturation (closed loop) | rate (fixed offered rate)
+  local f pid cpu0 m0 load0 delay=0
+  [ "$5" = rate ] && { f="$OUT/rate-$1-$3.txt"; delay=$DELAY_MS; } || f="$OUT/wrk-$1-$3.txt"
   pid=$(eval echo "\$PID_$1")
   load0=$(cut -d' ' -f1 /proc/loadavg); cpu0=$(cpu_of "$pid"); m0=$(machine_busy)
-  { TIMEFORMAT='WRKCPU %U %S'; time wrk -t2 -c"$CONNS" -d"$4" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$2/hello"; } >"$f" 2>&1 || true
-  echo "META target=$1 round=$3 load1=$load0 server_ticks=$(($(cpu_of "$pid") - cpu0)) machine_ticks=$(($(machine_busy) - m0))" >>"$f"
-  echo "   $1 r=$3: $(grep -E 'Requests/sec' "$f" | tr -s ' ')  $(grep -E 'Non-2xx' "$f" || true)" >&2
+  { TIMEFORMAT='WRKCPU %U %S'; time WRK_DELAY_MS=$delay wrk -t2 -c"$CONNS" -d"$4" --latency -s "$HERE/tokens.lua" \
+      "http://127.0.0.1:$2/hello" -- "$WORK/tokens.txt"; } >"$f" 2>&1 || true
+  echo "META target=$1 round=$3 mode=$5 delay_ms=$delay load1=$load0 server_ticks=$(($(cpu_of "$pid") - cpu0)) machine_ticks=$(($(machine_busy) - m0))" >>"$f"
+  echo "   $1 $5 r=$3: $(grep -E 'Requests/sec' "$f" | tr -s ' ')  $(grep -E ' 99%' "$f" | tr -s ' ') $(grep -E 'Non-2xx' "$f" || true)" >&2
 }
 
 {
   echo "date: $(date -Is)"; echo "kernel: $(uname -r)"; echo "cpus: $(nproc) ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2))"
   echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"; echo "jvm flags: $JVM_FLAGS"
-  echo "wrk: $(wrk -v 2>&1 | head -1)"; echo "haproxy: $(haproxy -v | head -1)"; echo "conns=$CONNS duration=$DURATION"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"; echo "haproxy: $(haproxy -v | head -1)"; echo "conns=$CONNS duration=$DURATION rate=$RATE (mean pause ${DELAY_MS} ms) tokens=$TOKENS"
   grep -o '"cryptoProvider":"[^"]*"' "$OUT/aegis.log" | head -1 || true
 } >"$OUT/env.txt"
 cat "$OUT/env.txt" >&2
@@ -150,18 +161,13 @@ for p in $HAPROXY $GATEWAY; do
   echo "   port $p forged signature -> $code" >&2; echo "forged-token port=$p status=$code" >>"$OUT/env.txt"
 done
 
-echo "== warm-up (10 s each)" >&2
-for t in direct haproxy gateway; do
-  case $t in direct) port=$UPSTREAM;; haproxy) port=$HAPROXY;; gateway) port=$GATEWAY;; esac
-  run_wrk $t $port warmup 10s
-done
-echo "== measured runs, interleaved" >&2
-for r in 1 2; do
-  for t in direct gateway haproxy; do
-    case $t in direct) port=$UPSTREAM;; haproxy) port=$HAPROXY;; gateway) port=$GATEWAY;; esac
-    run_wrk $t $port $r "$DURATION"
-  done
-done
+port_of() { case $1 in direct) echo $UPSTREAM;; haproxy) echo $HAPROXY;; gateway) echo $GATEWAY;; esac; }
+echo "== warm-up (10 s each, saturation)" >&2
+for t in direct haproxy gateway; do run_wrk $t "$(port_of $t)" warmup 10s saturation; done
+echo "== (a) saturation throughput, closed loop, interleaved" >&2
+for r in 1 2; do for t in direct gateway haproxy; do run_wrk $t "$(port_of $t)" $r "$DURATION" saturation; done; done
+echo "== (b) latency at a fixed offered rate of $RATE req/s, interleaved" >&2
+for r in 1 2; do for t in direct gateway haproxy; do run_wrk $t "$(port_of $t)" $r "$DURATION" rate; done; done
 
 echo "== ingestion profile: 10,000 req/min for ${INGEST_SECONDS}s" >&2
 KEY=$(curl -s -X POST -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \

@@ -8,6 +8,7 @@ module dev.aegis.gateway {
     requires transitive dev.aegis.store;
     requires transitive dev.aegis.audit;
     requires dev.aegis.ratelimit;
+    requires dev.aegis.sdk;
     requires transitive io.helidon.webserver;
     requires io.helidon.webclient.http1;
     requires io.helidon.webclient.api;

@@ -80,9 +80,9 @@ final class ServerWiring {
         SecretsEngine secrets = secrets(platform, admins);
         PlatformMetrics metrics = new PlatformMetrics();
         metrics.bindAudit(platform.audit());
-        GatewayComponent gateway = gateway(platform, metrics);
-        AuthzService authz = authz(platform);
         PkiRuntime pki = pki(platform);
+        GatewayComponent gateway = gateway(platform, metrics, pki);
+        AuthzService authz = authz(platform);
         PkiApi pkiApi = new PkiApi(pki, admins);
         List<Consumer<HttpRouting.Builder>> features = List.of(eventStream(platform, admins)::register,
                 new AuditIngestApi(platform.audit(), bearer -> admins.identify(bearer, AdminAuth.AUDIT_SCOPE))::register,
@@ -187,9 +187,10 @@ final class ServerWiring {
                 bearer -> admins.identify(bearer, AdminAuth.EVENTS_SCOPE).isPresent(), EVENT_HEARTBEAT, accepting::get);
     }
 
-    private GatewayComponent gateway(Platform platform, PlatformMetrics metrics) {
+    /** The gateway presents its own SVID from the in-process workload CA to mTLS upstreams. */
+    private GatewayComponent gateway(Platform platform, PlatformMetrics metrics, PkiRuntime pki) {
         return started(GatewayComponent.start(config.gateway(), platform.store(), platform.audit(), platform.events(),
-                metrics.registry(), clock));
+                metrics.registry(), clock, config.gateway().isPresent() ? pki::gatewayIdentity : null));
     }
 
     private GatewayAdminApi gatewayAdmin(Platform platform, GatewayComponent gateway, AdminAuth admins) {

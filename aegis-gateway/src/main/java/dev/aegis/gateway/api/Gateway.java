@@ -62,7 +62,7 @@ public final class Gateway implements AutoCloseable {
         GatewayRuntime runtime;
         try {
             apiKeys.refresh();
-            runtime = new GatewayRuntime(options.routesFile(), audit, apiKeys, registry, hook, clock);
+            runtime = new GatewayRuntime(options, audit, apiKeys, registry, hook, clock);
         } catch (RouteFileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -79,6 +79,8 @@ public final class Gateway implements AutoCloseable {
                 // Slow clients (slowloris): a connection that sends nothing for the timeout is closed.
                 .idleConnectionTimeout(options.clientReadTimeout())
                 .idleConnectionPeriod(periodFor(options.clientReadTimeout()))
+                // ... and one that trickles bytes is cut at its header or body deadline.
+                .addProtocol(runtime.deadlines().http1())
                 .routing(r -> r.any(runtime.handler()));
         if (options.tls() != null) {
             builder.tls(Tls.builder().sslContext(options.tls()).clientAuth(switch (options.clientAuth()) {

@@ -2,6 +2,8 @@ package dev.aegis.gateway.internal;
 
 import dev.aegis.gateway.api.ApiKeyInfo;
 import dev.aegis.gateway.api.ApiKeyRegistry;
+import dev.aegis.sdk.api.token.DpopProofVerifier;
+import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -80,7 +82,7 @@ final class Authenticator {
             if (!dpopScheme) {
                 return unauthorized("invalid_token", "DPoP-bound token sent with the Bearer scheme (RFC 9449 §7.1)");
             }
-            String failure = dpop.verify(p.dpopProof(), p.method(), p.htu(), token, t.jkt(), nowMillis);
+            String failure = dpopFailure(p, token, t.jkt());
             if (failure != null) {
                 return new Refusal(401, "invalid_dpop_proof", "Authentication failed.", failure,
                         "DPoP realm=\"aegis-gateway\", error=\"invalid_dpop_proof\"", null);
@@ -97,6 +99,23 @@ final class Authenticator {
             return unauthorized("invalid_token", "route requires a sender-constrained token");
         }
         return scopes(route, new Identity("jwt", t, null, null));
+    }
+
+    /** RFC 9449 §4.3 by the SDK's verifier (the one every service runs); @return null when the proof holds */
+    private String dpopFailure(Presented p, String token, String jkt) {
+        if (p.dpopProof() == null || p.dpopProof().isEmpty()) {
+            return "DPoP header missing for a DPoP-bound token (RFC 9449 §7.1)";
+        }
+        if (p.dpopProof().indexOf(',') >= 0) {
+            return "not exactly one DPoP proof (RFC 9449 §4.3 check 1)";
+        }
+        URI htu;
+        try {
+            htu = URI.create(p.htu());
+        } catch (IllegalArgumentException e) {
+            return "request URI unusable for htu (RFC 9449 §4.3 check 9)";
+        }
+        return dpop.verify(p.dpopProof(), p.method(), htu, token, jkt).problem();
     }
 
     private Object apiKey(CompiledRoute route, String key, String method) {

@@ -44,7 +44,10 @@ public record GatewayConfig(List<Issuer> issuers, List<Route> routes, Redis redi
         }
     }
 
-    /** Upstream mTLS: the gateway's own certificate and key, the CA it trusts, the identity it expects (nullable). */
+    /**
+     * Upstream mTLS: the gateway's certificate and key and the CA it trusts (PEM files; all three null: the gateway's
+     * own SVID and its trust domain), and the identity the upstream must carry (nullable only with files).
+     */
     public record UpstreamTls(Path certificate, Path privateKey, Path trust, String expectedId) {
     }
 

@@ -41,17 +41,20 @@ final class GatewayHandler implements Handler {
     private static final HeaderName RL_RESET = HeaderNames.create("RateLimit-Reset");
 
     private final GatewayRuntime runtime;
+    private final ClientDeadlines deadlines;
     private final Clock clock;
     private final String node = Long.toString(System.nanoTime() & 0xFFFFFF, 36);
     private final AtomicLong sequence = new AtomicLong();
 
     GatewayHandler(GatewayRuntime runtime, Clock clock) {
         this.runtime = runtime;
+        this.deadlines = runtime.deadlines();
         this.clock = clock;
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        long headersDone = System.nanoTime(); // the body deadline counts from here
         GatewayState state = runtime.state();
         String requestId = node + '-' + Long.toString(sequence.incrementAndGet(), 36);
         String method = req.prologue().method().text();
@@ -123,7 +126,7 @@ final class GatewayHandler implements Handler {
         }
         byte[] body = null;
         if (r == null) {
-            Object read = readBody(req, route, hasBody);
+            Object read = readBody(req, route, hasBody, headersDone);
             if (read instanceof Refusal br) {
                 r = br;
             } else {
@@ -142,9 +145,9 @@ final class GatewayHandler implements Handler {
                         rateHeaders(response, rate.limit(), rate.remaining(), rate.reset().toSeconds());
                     }
                 });
-        if (out.status() >= 502 && out.upstreamNanos() == 0) {
-            refuse(state, route, x, id, Refusal.of(out.status(), out.code(), "The upstream service is unavailable.",
-                    out.code()), res);
+        if (out.upstreamNanos() == 0) { // nothing was sent to the client yet
+            refuse(state, route, x, id, Refusal.of(out.status(), out.code(), out.status() == 400
+                    ? "The request target is not valid." : "The upstream service is unavailable.", out.code()), res);
             return;
         }
         allow(state, route, x, id, out.status(), out.code());
@@ -262,7 +265,7 @@ final class GatewayHandler implements Handler {
         };
     }
 
-    private static Object readBody(ServerRequest req, CompiledRoute route, boolean hasBody) {
+    private Object readBody(ServerRequest req, CompiledRoute route, boolean hasBody, long headersDone) {
         if (!hasBody) {
             return new byte[0];
         }
@@ -273,7 +276,12 @@ final class GatewayHandler implements Handler {
         }
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            Object read = deadlines.readBody(in, (int) Math.min(Integer.MAX_VALUE - 8, max), headersDone);
+            if (read == ClientDeadlines.LATE) { // slow POST: the body trickled in past its deadline
+                return Refusal.of(408, "request_timeout", "The request body did not arrive in time.",
+                        "request body not received within the deadline");
+            }
+            body = (byte[]) read;
         } catch (IOException | RuntimeException e) {
             return Refusal.of(400, "body_unreadable", "The request body could not be read.", "body read failed");
         }
@@ -318,6 +326,9 @@ final class GatewayHandler implements Handler {
         state.metrics().decision(routeId, false, r.code());
         if (!audit(state, route, x, id, false, r.code(), r.reason())) {
             r = Refusal.of(503, "audit_unavailable", "Service temporarily unavailable.", "audit queue full");
+        }
+        if (r.status() == 408) { // the rest of a late body is not worth reading
+            res.header(HeaderNames.CONNECTION, "close");
         }
         if (r.challenge() != null) {
             res.header(HeaderNames.WWW_AUTHENTICATE, r.challenge());

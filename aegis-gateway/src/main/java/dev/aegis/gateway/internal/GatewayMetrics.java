@@ -31,6 +31,13 @@ final class GatewayMetrics {
                 .description("Requests refused because the audit queue stayed full").register(registry);
         FunctionCounter.builder("aegis.gateway.audit.failures", auditor, DecisionAuditor::failedWrites)
                 .description("Gateway decisions the audit log refused").register(registry);
+        FunctionCounter.builder("aegis.gateway.audit.batches", auditor, DecisionAuditor::batches)
+                .description("Batches of gateway decisions handed to the audit log").register(registry);
+    }
+
+    void bindDeadlines(ClientDeadlines deadlines) {
+        FunctionCounter.builder("aegis.gateway.slow.clients.cut", deadlines, ClientDeadlines::cutConnections)
+                .description("Connections closed because a request's header section missed its deadline").register(registry);
     }
 
     void bindRedis(RedisCounters redis) {

@@ -7,12 +7,15 @@ import dev.aegis.audit.api.AuditLog;
 import dev.aegis.gateway.api.ApiKeyInfo;
 import dev.aegis.gateway.api.ApiKeyRegistry;
 import dev.aegis.gateway.api.AuthorizationHook;
+import dev.aegis.gateway.api.GatewayOptions;
 import dev.aegis.gateway.api.ReloadResult;
 import dev.aegis.ratelimit.api.LocalSlidingWindow;
 import dev.aegis.ratelimit.api.RateLimiter;
 import dev.aegis.ratelimit.api.RedisCounters;
 import dev.aegis.ratelimit.api.TokenBucket;
 import dev.aegis.ratelimit.api.UnavailablePolicy;
+import dev.aegis.sdk.api.events.EventFeed;
+import dev.aegis.sdk.api.token.DpopProofVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +35,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +53,16 @@ public final class GatewayRuntime implements AutoCloseable {
     private static final Duration POOL_GRACE = Duration.ofSeconds(30);
 
     private final Path routesFile;
+    /** The gateway's own SVID and the trust domain's validator, for routes without certificate files; nullable. */
+    private final X509KeyManager svidKeys;
+    private final X509TrustManager svidTrust;
+    private final ClientDeadlines deadlines;
     private final ApiKeyRegistry apiKeys;
     private final AuthorizationHook hook;
     private final Clock clock;
     private final HttpClient http;
     private final ClaimsCache claims = new ClaimsCache(100_000);
-    private final DpopProofVerifier dpop = new DpopProofVerifier();
+    private final DpopProofVerifier dpop;
     private final GatewayMetrics metrics;
     private final DecisionAuditor auditor;
     private final Forwarder forwarder;
@@ -65,28 +74,34 @@ public final class GatewayRuntime implements AutoCloseable {
     private JwtAuthenticator jwt;
     private byte[] loadedDigest = new byte[0];
     private volatile GatewayState state;
-    private SseRevocationFeed feed;
+    private EventFeed feed;
 
     /**
      * Loads the routes file; fails if the first load fails (a gateway never starts without routes).
      *
      * @throws RouteFileException naming line and key
      */
-    public GatewayRuntime(Path routesFile, AuditLog audit, ApiKeyRegistry apiKeys, MeterRegistry registry,
+    public GatewayRuntime(GatewayOptions options, AuditLog audit, ApiKeyRegistry apiKeys, MeterRegistry registry,
                           AuthorizationHook hook, Clock clock) throws RouteFileException {
-        this.routesFile = routesFile;
+        this.routesFile = options.routesFile();
+        this.svidKeys = options.upstreamIdentity() == null ? null : options.upstreamIdentity().keys();
+        this.svidTrust = options.upstreamIdentity() == null ? null : options.upstreamIdentity().trust();
+        this.deadlines = new ClientDeadlines(options.requestDeadline());
         this.apiKeys = apiKeys;
         this.hook = hook;
         this.clock = clock;
+        this.dpop = new DpopProofVerifier(clock, Duration.ofSeconds(60)); // RFC 9449: iat within ±60 s, each jti once
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.metrics = new GatewayMetrics(registry);
         this.auditor = new DecisionAuditor(audit, 65_536);
         this.metrics.bindAuditor(auditor);
+        this.metrics.bindDeadlines(deadlines);
         this.forwarder = new Forwarder(metrics);
         ReloadResult first = reload();
         if (first instanceof ReloadResult.Refused r) {
             auditor.close();
+            deadlines.close();
             throw new RouteFileException(routesFile.getFileName().toString(), r.line(), r.key(),
                     r.message().substring(r.message().indexOf(r.key() + ": ") + r.key().length() + 2));
         }
@@ -235,7 +250,15 @@ public final class GatewayRuntime implements AutoCloseable {
             return null;
         }
         try {
-            return UpstreamTlsContext.fromPem(tls);
+            if (tls.certificate() != null) {
+                return UpstreamTlsContext.fromPem(tls);
+            }
+            if (svidKeys == null) {
+                throw new RouteFileException(routesFile.getFileName().toString(), r.line(), "routes." + r.id() + ".upstream.tls",
+                        "names no certificate files and this gateway has no SVID of its own (run it in aegis up, or give"
+                                + " aegis gateway a join token)");
+            }
+            return UpstreamTlsContext.create(svidKeys, svidTrust, tls.expectedId());
         } catch (IOException | GeneralSecurityException e) {
             throw new RouteFileException(routesFile.getFileName().toString(), r.line(), "routes." + r.id() + ".upstream.tls",
                     "certificate, key or trust file unusable (" + e.getMessage() + ")");
@@ -300,8 +323,15 @@ public final class GatewayRuntime implements AutoCloseable {
     public void followRemoteEvents(String bearer) {
         java.net.URI url = state.config().revocationEvents();
         if (url != null && feed == null) {
-            feed = new SseRevocationFeed(url, http, bearer, this::onEvent);
+            // The SDK's feed, as every service runs it: resumes with Last-Event-ID, so no revocation is missed.
+            feed = EventFeed.start(http, url, List.of("token.revoked", "apikey.revoked"), () -> bearer,
+                    e -> onEvent(e.topic(), e.subject(), e.attributes()));
         }
+    }
+
+    /** @return the slow-client deadlines of this gateway's listener */
+    public ClientDeadlines deadlines() {
+        return deadlines;
     }
 
     ClaimsCache claimsCache() {
@@ -328,6 +358,7 @@ public final class GatewayRuntime implements AutoCloseable {
             feed.close();
         }
         auditor.close();
+        deadlines.close();
         if (redis != null) {
             redis.close();
         }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.aegis.core.api.jwt.JwtClaims;
 import dev.aegis.core.api.jwt.JwtVerifier;
 import dev.aegis.core.api.jwt.TokenCheck;
+import dev.aegis.sdk.api.token.RemoteJwks;
 import java.net.http.HttpClient;
 import java.text.ParseException;
 import java.time.Clock;
@@ -19,7 +20,8 @@ import java.util.Set;
  * JWT bearer authentication for the gateway across several issuers: picks the issuer by the token's
  * {@code iss} (only to choose keys; the claim is then verified), verifies with the foundation's
  * {@link JwtVerifier} (every RFC 8725 rule, algorithm allowlist, {@code iss}/{@code aud}/{@code exp}/{@code nbf})
- * over the issuer's {@link IssuerKeys}, and caches the result ({@link ClaimsCache}).
+ * over the issuer's keys (the SDK's {@link RemoteJwks}, from discovery or a JWKS URI, as every service fetches
+ * them), and caches the result ({@link ClaimsCache}).
  *
  * <p>Thread-safe. The verifiers are built once per configuration; a reload builds a new authenticator but
  * keeps the same cache and revocation list.
@@ -35,7 +37,7 @@ final class JwtAuthenticator {
         }
     }
 
-    private record Issuer(String name, String iss, IssuerKeys keys, JwtVerifier verifier) {
+    private record Issuer(String name, String iss, RemoteJwks keys, JwtVerifier verifier) {
     }
 
     private final Map<String, Issuer> byIss;
@@ -43,16 +45,17 @@ final class JwtAuthenticator {
     private final ClaimsCache cache;
     private final Clock clock;
 
-    JwtAuthenticator(List<GatewayConfig.Issuer> issuers, Map<String, IssuerKeys> previousKeys, HttpClient http,
+    JwtAuthenticator(List<GatewayConfig.Issuer> issuers, Map<String, RemoteJwks> previousKeys, HttpClient http,
                      ClaimsCache cache, Clock clock) {
         this.cache = cache;
         this.clock = clock;
         Map<String, Issuer> iss = new HashMap<>();
         Map<String, Issuer> names = new HashMap<>();
         for (GatewayConfig.Issuer c : issuers) {
-            IssuerKeys keys = previousKeys.get(c.name() + '|' + c.issuer() + '|' + c.discovery() + '|' + c.jwksUri());
+            RemoteJwks keys = previousKeys.get(c.name() + '|' + c.issuer() + '|' + c.discovery() + '|' + c.jwksUri());
             if (keys == null) {
-                keys = new IssuerKeys(c, http);
+                keys = c.jwksUri() != null ? RemoteJwks.lazy(http, c.jwksUri(), c.refreshMinInterval())
+                        : RemoteJwks.discover(http, c.issuer(), c.discovery(), c.refreshMinInterval());
             }
             JwtVerifier.Builder b = JwtVerifier.builder().keys(keys).issuer(c.issuer())
                     .allowedAlgorithms(c.algorithms()).clockSkew(c.clockSkew()).clock(clock);
@@ -68,8 +71,8 @@ final class JwtAuthenticator {
     }
 
     /** @return the key sources by identity, so a reload can keep already fetched JWKS */
-    Map<String, IssuerKeys> keySources(List<GatewayConfig.Issuer> issuers) {
-        Map<String, IssuerKeys> out = new HashMap<>();
+    Map<String, RemoteJwks> keySources(List<GatewayConfig.Issuer> issuers) {
+        Map<String, RemoteJwks> out = new HashMap<>();
         for (GatewayConfig.Issuer c : issuers) {
             Issuer i = byName.get(c.name());
             if (i != null) {
@@ -83,7 +86,7 @@ final class JwtAuthenticator {
     void preload() {
         for (Issuer i : byName.values()) {
             if (i.keys().size() == 0) {
-                i.keys().refresh(true);
+                i.keys().refresh();
             }
         }
     }

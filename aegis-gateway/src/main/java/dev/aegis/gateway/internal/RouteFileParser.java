@@ -205,8 +205,12 @@ public final class RouteFileParser {
         GatewayConfig.UpstreamTls tls = null;
         YamlTree tt = t.mapping("tls");
         if (tt != null) {
-            tls = new GatewayConfig.UpstreamTls(file(tt, "certificate", baseDir), file(tt, "private-key", baseDir),
-                    file(tt, "trust", baseDir), tt.string("expected-id", null));
+            boolean files = tt.has("certificate") || tt.has("private-key") || tt.has("trust");
+            // Without files the gateway presents its own SVID and trusts its trust domain: the upstream's SPIFFE ID
+            // must then be named, or any workload of the domain would do.
+            tls = files ? new GatewayConfig.UpstreamTls(file(tt, "certificate", baseDir), file(tt, "private-key", baseDir),
+                    file(tt, "trust", baseDir), tt.string("expected-id", null))
+                    : new GatewayConfig.UpstreamTls(null, null, null, tt.requiredString("expected-id"));
             tt.finish();
             for (URI u : targets) {
                 if (!"https".equals(u.getScheme())) {

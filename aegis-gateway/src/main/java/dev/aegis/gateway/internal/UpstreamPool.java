@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * check per target (a virtual thread polling {@code health-check.path}), and a circuit breaker per target
  * (opens after {@code failure-threshold} consecutive failures, lets one trial request through after
  * {@code open-for}, closes on its success). Each target has its own pooled HTTP/1.1 keep-alive client
- * (Helidon WebClient). Thread-safe; {@link #next()} takes no lock.
+ * (Helidon WebClient; the JDK HttpClient was measured as the alternative and cost more CPU per request, see
+ * docs/BENCHMARKS.md). Thread-safe; {@link #next()} takes no lock.
  */
 final class UpstreamPool implements AutoCloseable {
 

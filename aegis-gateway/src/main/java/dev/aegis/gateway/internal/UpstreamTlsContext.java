@@ -127,7 +127,11 @@ final class UpstreamTlsContext {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkServerTrusted(chain, authType);
+            if (expectedId == null && delegate instanceof X509ExtendedTrustManager x) {
+                x.checkServerTrusted(chain, authType, engine); // chain and the host name the client asked for
+                return;
+            }
+            checkServerTrusted(chain, authType); // chain, then the expected identity replaces the host name
         }
 
         @Override

@@ -78,7 +78,7 @@ class GatewayHardeningTest {
                       - { by: source, max: 2, window: 1m }
                 """.formatted(upstream.url()));
         gateway = world.gateway(GatewayOptions.of(routes, "127.0.0.1", 0).withReloadInterval(Duration.ZERO)
-                .withClientReadTimeout(Duration.ofSeconds(1)), null);
+                .withClientReadTimeout(Duration.ofSeconds(1)).withRequestDeadline(Duration.ofSeconds(2)), null);
     }
 
     @AfterAll
@@ -140,6 +140,74 @@ class GatewayHardeningTest {
             assertEquals(-1, end);
             assertTrue(waited < 7000, "disconnected by the 1 s idle timeout, waited " + waited + " ms");
         }
+    }
+
+    @Test
+    void slowlorisTricklingHeaderLinesIsCutAtTheHeaderDeadline() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(500);
+            // Each line arrives well inside the 1 s idle timeout, so only a deadline on the whole header section stops it.
+            s.getOutputStream().write("GET /public/x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            StringBuilder answer = new StringBuilder();
+            boolean closed = false;
+            for (int i = 0; i < 20 && !closed; i++) {
+                try {
+                    s.getOutputStream().write(("X-Pad-" + i + ": a\r\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    closed = true; // the gateway has closed on us
+                    break;
+                }
+                try {
+                    int n;
+                    byte[] buf = new byte[4096];
+                    while ((n = s.getInputStream().read(buf)) > 0) {
+                        answer.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    }
+                    closed = n < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing yet: keep trickling
+                } catch (java.io.IOException e) {
+                    closed = true;
+                }
+            }
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(closed, "connection still open after " + waited + " ms of trickled headers");
+            assertTrue(waited < 6000, "cut by the 2 s header deadline, took " + waited + " ms");
+            assertTrue(answer.isEmpty() || answer.toString().startsWith("HTTP/1.1 408"), answer.toString());
+        }
+    }
+
+    @Test
+    void slowPostTricklingTheBodyIsRefusedWith408AtTheBodyDeadline() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(500);
+            String body = "{\"item\":\"a\",\"quantity\":1}";
+            s.getOutputStream().write(("POST /intake HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            StringBuilder answer = new StringBuilder();
+            for (int i = 0; i < body.length() - 1 && answer.indexOf("\r\n\r\n") < 0; i++) {
+                try {
+                    s.getOutputStream().write(body.charAt(i)); // one byte per 500 ms, never the last one in time
+                    byte[] buf = new byte[4096];
+                    int n = s.getInputStream().read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    answer.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing yet
+                } catch (java.io.IOException e) {
+                    break;
+                }
+            }
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(answer.toString().startsWith("HTTP/1.1 408"), "after " + waited + " ms: " + answer);
+            assertTrue(answer.toString().toLowerCase(java.util.Locale.ROOT).contains("application/problem+json"), answer.toString());
+            assertTrue(waited < 6000, "refused at the 2 s body deadline, took " + waited + " ms");
+        }
+        assertTrue(auditedDenials("request_timeout") > 0, "the slow POST is audited as a deny with its reason");
     }
 
     @Test
@@ -226,20 +294,7 @@ class GatewayHardeningTest {
         String scrape = world.metrics.scrape();
         assertTrue(scrape.contains("aegis_gateway_requests_total{code=\"ip_denied\",decision=\"deny\",route=\"blocked\"}"), scrape);
         assertTrue(scrape.contains("decision=\"allow\",route=\"public\""), scrape);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        int denies = 0;
-        while (System.nanoTime() < deadline) {
-            try (var c = world.store.dataSource().getConnection();
-                 var rs = c.createStatement().executeQuery(
-                         "SELECT COUNT(*) FROM audit_records WHERE action = 'gateway.deny' AND reason LIKE 'ip_denied%'")) {
-                rs.next();
-                denies = rs.getInt(1);
-            }
-            if (denies > 0) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        int denies = auditedDenials("ip_denied");
         assertTrue(denies > 0, "deny decisions reach the hash-chained audit trail with their reason");
     }
 
@@ -257,5 +312,26 @@ class GatewayHardeningTest {
             assertEquals(-1, end, "closed by the server");
             assertTrue((System.nanoTime() - start) / 1_000_000 < 3000);
         }
+    }
+
+    /** Polls the audit trail (written off the request path) for denials whose reason starts with {@code code}. */
+    private static int auditedDenials(String code) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int denies = 0;
+        while (System.nanoTime() < deadline) {
+            try (var c = world.store.dataSource().getConnection();
+                 var ps = c.prepareStatement("SELECT COUNT(*) FROM audit_records WHERE action = 'gateway.deny' AND reason LIKE ?")) {
+                ps.setString(1, code + "%");
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    denies = rs.getInt(1);
+                }
+            }
+            if (denies > 0) {
+                return denies;
+            }
+            Thread.sleep(50);
+        }
+        return denies;
     }
 }

@@ -240,7 +240,7 @@ class GatewayJwtTest {
 
     static String proof(ECKey key, String method, String htu, String token) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString()).issueTime(new Date())
-                .claim("htm", method).claim("htu", htu).claim("ath", DpopProofVerifier.sha256(token)).build();
+                .claim("htm", method).claim("htu", htu).claim("ath", ath(token)).build();
         return sign(key, claims, key.toPublicJWK());
     }
 
@@ -258,5 +258,11 @@ class GatewayJwtTest {
 
     static String b64(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** RFC 9449 §4.2 {@code ath}: base64url SHA-256 of the access token. */
+    private static String ath(String token) throws java.security.NoSuchAlgorithmException {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 }

@@ -32,6 +32,8 @@ class RouteFileParserTest {
             Arguments.of("routes:\n  - id: r\n    match: { path-prefix: /r }\n    upstream: { targets: [\"http://h:1\"] }\n    auth: { methods: [none] }\n    hardening: { deny-cidrs: [10.0.0.0/40] }", 6, "routes[0].hardening.deny-cidrs", "not a CIDR block"),
             Arguments.of("routes:\n  - id: r\n    match: { path-prefix: /r }\n    upstream: { targets: [\"http://h:1\"] }\n    auth: { methods: [none] }\n    limits: [{ by: ip, max: 5 }]", 6, "routes[0].limits[0].by", "must be one of api-key"),
             Arguments.of("routes:\n  - id: r\n    match: { path-prefix: /r }\n    upstream: { targets: [\"http://h:1\"], timeout: soon }\n    auth: { methods: [none] }", 4, "routes[0].upstream.timeout", "must be a duration"),
+            // Upstream mTLS with the gateway's own SVID must name the upstream's SPIFFE ID, or any workload would do.
+            Arguments.of("routes:\n  - id: r\n    match: { path-prefix: /r }\n    upstream: { targets: [\"https://h:1\"], tls: {} }\n    auth: { methods: [none] }", 4, "routes[0].upstream.tls.expected-id", "is required"),
             Arguments.of("issuers:\n  - { name: a, issuer: x, discovery: \"https://a/.well-known/openid-configuration\", algorithms: [HS256] }\nroutes: []", 2, "issuers[0].algorithms", "unsupported algorithm"),
             Arguments.of("redis: { uri: \"http://r\" }\nroutes: []", 1, "redis.uri", "must start with redis://"),
             Arguments.of("routes:\n  - id: r\n    id: s", 3, "routes[0].id", "duplicate key"),

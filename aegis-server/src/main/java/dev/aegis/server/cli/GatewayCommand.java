@@ -1,5 +1,6 @@
 package dev.aegis.server.cli;
 
+import dev.aegis.sdk.api.mtls.WorkloadIdentity;
 import dev.aegis.server.config.AegisConfig;
 import dev.aegis.server.config.ConfigLoader;
 import dev.aegis.server.runtime.GatewayComponent;
@@ -76,13 +77,24 @@ public final class GatewayCommand implements Callable<Integer> {
         PlatformSession session = new PlatformSession(cfg, 4);
         session.events.startPolling(Duration.ofMillis(200));
         GatewayComponent gateway;
+        WorkloadIdentity svid = null;
         try {
+            Optional<AegisConfig.GatewayWorkload> workload = cfg.gateway().orElseThrow().workload();
+            if (workload.isPresent()) { // its own SVID for upstream mTLS, from the workload CA
+                svid = GatewayComponent.joinWorkloadCa(workload.get(), cfg.pki().trustDomain());
+            }
+            WorkloadIdentity joined = svid;
             gateway = GatewayComponent.start(cfg.gateway(), session.store, session.audit, session.events, registry,
-                    Clock.systemUTC());
-        } catch (RuntimeException e) {
+                    Clock.systemUTC(), joined == null ? null : () -> GatewayComponent.upstreamIdentity(joined));
+        } catch (RuntimeException | java.io.IOException e) {
+            if (svid != null) {
+                svid.close();
+            }
             session.close();
-            throw e;
+            throw e instanceof RuntimeException re ? re
+                    : new IllegalStateException("gateway.workload: cannot join the workload CA (" + e.getMessage() + ")", e);
         }
+        WorkloadIdentity identity = svid;
         WebServer metrics = WebServer.builder().host(cfg.gateway().orElseThrow().host()).port(metricsPort)
                 .shutdownHook(false)
                 .routing(r -> r.get("/metrics", (req, res) -> {
@@ -93,6 +105,9 @@ public final class GatewayCommand implements Callable<Integer> {
         ShutdownSignals.onTerminate(() -> {
             metrics.stop();
             gateway.close();
+            if (identity != null) {
+                identity.close();
+            }
             session.close();
             stopped.countDown();
         });

@@ -44,10 +44,28 @@ public record AegisConfig(Path dataDir, Server server, Storage storage, Path roo
      * @param host          listen address
      * @param port          listen port (separate from the control plane)
      * @param clientTimeout idle/slow clients are disconnected after this long
+     * @param requestDeadline a request's header section, and then its body, must each arrive within this long
+     * @param workload      an edge gateway's join to the workload CA (its own SVID for upstream mTLS); empty under
+     *                      {@code aegis up}, where the in-process CA issues it
      * @param tls           TLS of the gateway listener (client certificates for mTLS routes and certificate-bound
      *                      tokens need {@code client-auth: optional} or {@code required}); empty = plain HTTP
      */
-    public record Gateway(Path routesFile, String host, int port, Duration clientTimeout, Optional<Tls> tls) {
+    public record Gateway(Path routesFile, String host, int port, Duration clientTimeout, Duration requestDeadline,
+                          Optional<Tls> tls, Optional<GatewayWorkload> workload) {
+    }
+
+    /**
+     * How an edge gateway joins the workload CA (SDK {@code WorkloadIdentity}).
+     *
+     * @param controlPlane the control plane's main listener
+     * @param mtlsEndpoint its workload mTLS listener
+     * @param joinToken    the one-time join token minted for the gateway's registered workload (secret)
+     */
+    public record GatewayWorkload(java.net.URI controlPlane, java.net.URI mtlsEndpoint, String joinToken) {
+        @Override
+        public String toString() {
+            return "GatewayWorkload[" + controlPlane + ", " + mtlsEndpoint + ", joinToken=<redacted>]";
+        }
     }
 
     /**

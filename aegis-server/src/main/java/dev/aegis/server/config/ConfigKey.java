@@ -53,6 +53,11 @@ enum ConfigKey {
     GATEWAY_HOST("gateway.host", "127.0.0.1", false),
     GATEWAY_PORT("gateway.port", "8080", false),
     GATEWAY_CLIENT_TIMEOUT("gateway.client-timeout", "10s", false),
+    GATEWAY_REQUEST_DEADLINE("gateway.request-deadline", "30s", false),
+    // An edge gateway (aegis gateway) joins the workload CA for its own SVID: control plane, its mTLS listener, token.
+    GATEWAY_WORKLOAD_CONTROL_PLANE("gateway.workload.control-plane", "", false),
+    GATEWAY_WORKLOAD_MTLS_ENDPOINT("gateway.workload.mtls-endpoint", "", false),
+    GATEWAY_WORKLOAD_JOIN_TOKEN("gateway.workload.join-token", "", true),
     PKI_TRUST_DOMAIN("pki.trust-domain", "aegis.local", false),
     PKI_MTLS_PORT("pki.mtls.port", "8444", false),
     PKI_SVID_TTL("pki.svid-ttl", "1h", false),

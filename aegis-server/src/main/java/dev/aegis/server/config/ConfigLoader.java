@@ -144,7 +144,28 @@ public final class ConfigLoader {
             }
             return Optional.of(new AegisConfig.Gateway(existingFile(ConfigKey.GATEWAY_ROUTES_FILE),
                     nonBlank(ConfigKey.GATEWAY_HOST), integer(ConfigKey.GATEWAY_PORT, 0, 65535),
-                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT), gatewayTls()));
+                    duration(ConfigKey.GATEWAY_CLIENT_TIMEOUT), duration(ConfigKey.GATEWAY_REQUEST_DEADLINE), gatewayTls(),
+                    gatewayWorkload()));
+        }
+
+        private Optional<AegisConfig.GatewayWorkload> gatewayWorkload() {
+            if (raw(ConfigKey.GATEWAY_WORKLOAD_CONTROL_PLANE).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new AegisConfig.GatewayWorkload(httpUrl(ConfigKey.GATEWAY_WORKLOAD_CONTROL_PLANE),
+                    httpUrl(ConfigKey.GATEWAY_WORKLOAD_MTLS_ENDPOINT), nonBlank(ConfigKey.GATEWAY_WORKLOAD_JOIN_TOKEN)));
+        }
+
+        private java.net.URI httpUrl(ConfigKey key) {
+            try {
+                java.net.URI uri = new java.net.URI(nonBlank(key));
+                if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below
+            }
+            throw invalid(key, "must be an http(s) URL");
         }
 
         private Optional<AegisConfig.Tls> gatewayTls() {

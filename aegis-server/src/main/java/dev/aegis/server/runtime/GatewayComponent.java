@@ -10,6 +10,10 @@ import dev.aegis.store.api.EventBus;
 import dev.aegis.store.api.PlatformEvent;
 import dev.aegis.store.api.Store;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.aegis.sdk.api.mtls.PeerAuthorizer;
+import dev.aegis.sdk.api.mtls.SpiffeTrustManager;
+import dev.aegis.sdk.api.mtls.WorkloadIdentity;
+import dev.aegis.sdk.api.spiffe.TrustDomain;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The API gateway inside an Aegis process (issue 5): the API key registry (always, so the admin API and CLI
@@ -39,15 +44,22 @@ public final class GatewayComponent implements AutoCloseable {
     /**
      * @param settings the gateway listener, or empty for "API key registry only"
      * @param events   the platform event bus, or {@code null} (standalone edge node without the bus)
+     * @param identity the gateway's own SVID for upstream mTLS (the in-process workload CA under {@code aegis up},
+     *                 the SDK's {@code WorkloadIdentity} on an edge node), or {@code null} for none
      */
     public static GatewayComponent start(Optional<AegisConfig.Gateway> settings, Store store, AuditLog audit,
-                                         EventBus events, MeterRegistry registry, Clock clock) {
+                                         EventBus events, MeterRegistry registry, Clock clock,
+                                         Supplier<GatewayOptions.UpstreamIdentity> identity) {
         ApiKeyRegistry keys = new ApiKeyRegistry(store, audit::fingerprint, clock);
         if (settings.isEmpty()) {
             return new GatewayComponent(keys, Optional.empty(), List.of());
         }
         AegisConfig.Gateway s = settings.get();
-        GatewayOptions options = GatewayOptions.of(s.routesFile(), s.host(), s.port()).withClientReadTimeout(s.clientTimeout());
+        GatewayOptions options = GatewayOptions.of(s.routesFile(), s.host(), s.port()).withClientReadTimeout(s.clientTimeout())
+                .withRequestDeadline(s.requestDeadline());
+        if (identity != null) {
+            options = options.withUpstreamIdentity(identity.get());
+        }
         if (s.tls().isPresent()) {
             AegisConfig.Tls tls = s.tls().get();
             try {
@@ -66,6 +78,28 @@ public final class GatewayComponent implements AutoCloseable {
                     Thread.startVirtualThread(() -> gateway.onEvent(e.topic(), e.subject(), e.attributes()))));
         }
         return new GatewayComponent(keys, Optional.of(gateway), subs);
+    }
+
+    /**
+     * An edge gateway's own SVID (no CA in process): joins the workload CA with the SDK's {@code WorkloadIdentity}
+     * and the one-time join token, which renews it at half-life and keeps the trust bundle and revocations current.
+     *
+     * @param workload    where and with which token to join
+     * @param trustDomain this deployment's trust domain ({@code pki.trust-domain})
+     * @return the running identity (close it at shutdown)
+     * @throws IOException when the control plane refuses the join or cannot be reached
+     */
+    public static WorkloadIdentity joinWorkloadCa(AegisConfig.GatewayWorkload workload, String trustDomain)
+            throws IOException, InterruptedException {
+        TrustDomain domain = TrustDomain.of(trustDomain);
+        return WorkloadIdentity.builder().controlPlane(workload.controlPlane()).mtlsEndpoint(workload.mtlsEndpoint())
+                .trustDomain(domain).joinToken(workload.joinToken())
+                .authorizer(PeerAuthorizer.denyAll().orTrustDomain(domain)).start();
+    }
+
+    /** @return the identity as the gateway presents it upstream: its SVID, and SVID chains of its trust domain */
+    public static GatewayOptions.UpstreamIdentity upstreamIdentity(WorkloadIdentity identity) {
+        return new GatewayOptions.UpstreamIdentity(identity.keyManager(), new SpiffeTrustManager(identity.peerVerifier()));
     }
 
     /** @return the API key registry */

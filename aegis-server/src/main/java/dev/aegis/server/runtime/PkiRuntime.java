@@ -1,6 +1,7 @@
 package dev.aegis.server.runtime;
 
 import dev.aegis.audit.api.AuditLog;
+import dev.aegis.gateway.api.GatewayOptions;
 import dev.aegis.pki.api.Federations;
 import dev.aegis.pki.api.Issuance;
 import dev.aegis.pki.api.PinPolicies;
@@ -54,6 +55,11 @@ public final class PkiRuntime implements AutoCloseable {
     private final PeerVerifier listenerPeers;
     private final SSLContext listenerTls;
     private volatile X509Svid controlPlane;
+    /** The gateway's SVID path; its key manager exists once {@link #gatewayIdentity()} was asked for. */
+    static final String GATEWAY_PATH = "/aegis/gateway";
+    private volatile SpiffeKeyManager gatewayKeys;
+    private volatile X509Svid gateway;
+    private final PeerVerifier upstreamPeers;
     private volatile boolean running = true;
     private final Thread ticker;
     /** Released to run a tick at once (a revocation on another cluster node); the ticker never spins. */
@@ -69,6 +75,7 @@ public final class PkiRuntime implements AutoCloseable {
         this.clock = clock;
         TrustDomain domain = ca.settings().trustDomain();
         this.listenerPeers = new PeerVerifier(PeerAuthorizer.denyAll().orTrustDomain(domain), clock);
+        this.upstreamPeers = new PeerVerifier(PeerAuthorizer.denyAll().orTrustDomain(domain), clock);
         this.listenerTls = MtlsContext.create(keys, new SpiffeTrustManager(listenerPeers));
         refreshListener();
         this.ticker = Thread.ofVirtual().name("aegis-pki-tick").unstarted(this::loop);
@@ -136,17 +143,45 @@ public final class PkiRuntime implements AutoCloseable {
 
     private void refreshListenerLocked() {
         listenerPeers.updateBundle(ca.bundle());
-        X509Svid current = controlPlane;
+        controlPlane = renewed(controlPlane, WorkloadIdentity.CONTROL_PLANE_PATH, List.of("localhost"), keys);
+        if (gatewayKeys != null) {
+            upstreamPeers.updateBundle(ca.bundle());
+            gateway = renewed(gateway, GATEWAY_PATH, List.of(), gatewayKeys);
+        }
+    }
+
+    /** @return {@code current}, or a new SVID (swapped into {@code into}) when it is past half-life or its root left */
+    private X509Svid renewed(X509Svid current, String path, List<String> dnsNames, SpiffeKeyManager into) {
         Instant now = clock.instant();
-        if (current == null || !now.isBefore(current.halfLife()) || !ca.bundle().x509Authorities().contains(rootOf(current))) {
-            KeyPair pair = Csr.newKeyPair();
-            Issuance.Issued issued = ca.issueInternal(pair.getPublic(), WorkloadIdentity.CONTROL_PLANE_PATH,
-                    List.of("localhost"), CONTROL_PLANE_TTL);
-            X509Svid svid = X509Svid.of(issued.chain(), pair.getPrivate());
-            keys.update(svid);
-            controlPlane = svid;
-            LOG.atInfo().setMessage("control plane SVID renewed").addKeyValue("serial", svid.serial())
-                    .addKeyValue("expiresAt", svid.expiresAt().toString()).log();
+        if (current != null && now.isBefore(current.halfLife()) && ca.bundle().x509Authorities().contains(rootOf(current))) {
+            return current;
+        }
+        KeyPair pair = Csr.newKeyPair();
+        Issuance.Issued issued = ca.issueInternal(pair.getPublic(), path, dnsNames, CONTROL_PLANE_TTL);
+        X509Svid svid = X509Svid.of(issued.chain(), pair.getPrivate());
+        into.update(svid);
+        LOG.atInfo().setMessage("internal SVID renewed").addKeyValue("spiffeId", svid.spiffeId().toString())
+                .addKeyValue("serial", svid.serial()).addKeyValue("expiresAt", svid.expiresAt().toString()).log();
+        return svid;
+    }
+
+    /**
+     * The gateway's own workload identity ({@code spiffe://<domain>/aegis/gateway}) for upstream mTLS: issued by
+     * this CA on the first call and renewed at half-life by the ticker, like the control plane's; the trust manager
+     * accepts upstream SVID chains of this trust domain (the route then checks the exact SPIFFE ID).
+     *
+     * @return key manager (renewed in place) and trust manager
+     */
+    public GatewayOptions.UpstreamIdentity gatewayIdentity() {
+        renewal.lock();
+        try {
+            if (gatewayKeys == null) {
+                gatewayKeys = new SpiffeKeyManager(null);
+                refreshListenerLocked();
+            }
+            return new GatewayOptions.UpstreamIdentity(gatewayKeys, new SpiffeTrustManager(upstreamPeers));
+        } finally {
+            renewal.unlock();
         }
     }
 

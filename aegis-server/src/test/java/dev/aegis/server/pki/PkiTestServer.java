@@ -20,15 +20,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A real Aegis on loopback (embedded database, free ports) and helpers to drive its workload CA over HTTP. */
-final class PkiTestServer implements AutoCloseable {
+public final class PkiTestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final TrustDomain DOMAIN = TrustDomain.of("test.aegis");
+    public static final TrustDomain DOMAIN = TrustDomain.of("test.aegis");
 
-    final AegisServer server;
+    public final AegisServer server;
     final String admin;
 
-    PkiTestServer(Path dataDir, Map<String, String> extra) {
+    public PkiTestServer(Path dataDir, Map<String, String> extra) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("data-dir", dataDir.toString());
         overrides.put("server.port", "0");
@@ -74,17 +74,17 @@ final class PkiTestServer implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
-    SpiffeId register(String path) throws Exception {
+    public SpiffeId register(String path) throws Exception {
         SpiffeId id = DOMAIN.id(path);
         adminPost("/admin/v1/workloads", "{\"spiffeId\":\"" + id + "\",\"dnsNames\":[\"localhost\"],\"ttl\":\"1h\"}");
         return id;
     }
 
-    String joinToken(SpiffeId id) throws Exception {
+    public String joinToken(SpiffeId id) throws Exception {
         return adminPost("/admin/v1/workloads/join-tokens", "{\"spiffeId\":\"" + id + "\"}").get("token").asText();
     }
 
-    WorkloadIdentity.Builder identity(SpiffeId id, PeerAuthorizer allowed) throws Exception {
+    public WorkloadIdentity.Builder identity(SpiffeId id, PeerAuthorizer allowed) throws Exception {
         return WorkloadIdentity.builder().controlPlane(URI.create(server.baseUrl())).mtlsEndpoint(URI.create(server.mtlsUrl()))
                 .trustDomain(DOMAIN).joinToken(joinToken(id)).authorizer(allowed);
     }

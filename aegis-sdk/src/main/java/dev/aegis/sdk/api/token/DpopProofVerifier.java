@@ -80,6 +80,15 @@ public final class DpopProofVerifier {
      * @param token       that token, verified, carrying {@code cnf.jkt}
      */
     public Result verify(String proof, String method, URI uri, String accessToken, AccessToken token) {
+        return verify(proof, method, uri, accessToken, token.dpopThumbprint().orElse(null));
+    }
+
+    /**
+     * The same checks for a token verified elsewhere (the gateway's, across several issuers).
+     *
+     * @param expectedThumbprint the token's {@code cnf.jkt}; {@code null} fails the binding check
+     */
+    public Result verify(String proof, String method, URI uri, String accessToken, String expectedThumbprint) {
         if (proof == null || proof.isEmpty() || proof.length() > MAX_PROOF_CHARS) {
             return fail("missing or oversized DPoP proof");
         }
@@ -125,9 +134,8 @@ public final class DpopProofVerifier {
         } catch (JOSEException e) {
             return fail("cannot compute the JWK thumbprint");
         }
-        if (token.dpopThumbprint().isEmpty() || !MessageDigest.isEqual(
-                thumbprint.getBytes(StandardCharsets.US_ASCII),
-                token.dpopThumbprint().get().getBytes(StandardCharsets.US_ASCII))) {
+        if (expectedThumbprint == null || !MessageDigest.isEqual(thumbprint.getBytes(StandardCharsets.US_ASCII),
+                expectedThumbprint.getBytes(StandardCharsets.US_ASCII))) {
             return fail("proof key does not match the token's cnf.jkt (RFC 9449 §6.1)");
         }
         String jti = claims.getJWTID();

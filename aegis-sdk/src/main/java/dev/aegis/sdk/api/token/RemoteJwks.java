@@ -41,11 +41,16 @@ public final class RemoteJwks implements VerificationKeySource {
     private static final int MAX_JWKS_BYTES = 256 * 1024;
 
     private final HttpClient http;
-    private final URI jwksUri;
+    /** Null until OpenID Connect Discovery named it (sources made by {@link #discover}). */
+    private volatile URI jwksUri;
+    private final String discoveryIssuer;
+    private final URI discoveryUri;
+    private final long unknownKidIntervalNanos;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), 0, DEFAULT_MAX_AGE);
     private volatile long lastUnknownKidRefresh;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong fetches = new java.util.concurrent.atomic.AtomicLong();
 
     private record Snapshot(Map<KeyId, VerificationKey> keys, long fetchedAtNanos, Duration maxAge) {
     }
@@ -64,8 +69,41 @@ public final class RemoteJwks implements VerificationKeySource {
     }
 
     private RemoteJwks(HttpClient http, URI jwksUri) {
+        this(http, Objects.requireNonNull(jwksUri, "jwksUri"), null, null, Duration.ofSeconds(UNKNOWN_KID_REFRESH_SECONDS));
+    }
+
+    private RemoteJwks(HttpClient http, URI jwksUri, String issuer, URI discovery, Duration unknownKidInterval) {
         this.http = Objects.requireNonNull(http, "http");
-        this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
+        this.jwksUri = jwksUri;
+        this.discoveryIssuer = issuer;
+        this.discoveryUri = discovery;
+        this.unknownKidIntervalNanos = unknownKidInterval.toNanos();
+        this.lastUnknownKidRefresh = System.nanoTime() - unknownKidIntervalNanos; // the first unknown kid may fetch
+    }
+
+    /**
+     * A source that does not fetch yet and never throws: for a gateway that must start while an external issuer
+     * is down. Call {@link #refresh()} to load it ahead of the first token.
+     *
+     * @param unknownKidInterval the shortest time between two fetches caused by unknown {@code kid}s
+     */
+    public static RemoteJwks lazy(HttpClient http, URI jwksUri, Duration unknownKidInterval) {
+        return new RemoteJwks(http, Objects.requireNonNull(jwksUri, "jwksUri"), null, null, unknownKidInterval);
+    }
+
+    /**
+     * A lazy source whose JWKS URI comes from the issuer's OpenID Connect Discovery document (OIDC Discovery 1.0
+     * §4), fetched on the first refresh: the document's {@code issuer} must equal {@code issuer} (§4.3) and its
+     * {@code jwks_uri} be http(s), or no key is loaded.
+     */
+    public static RemoteJwks discover(HttpClient http, String issuer, URI discovery, Duration unknownKidInterval) {
+        return new RemoteJwks(http, null, Objects.requireNonNull(issuer, "issuer"),
+                Objects.requireNonNull(discovery, "discovery"), unknownKidInterval);
+    }
+
+    /** @return how many fetches were attempted (an operator, or a test, can see the unknown-kid rate limit) */
+    public long fetches() {
+        return fetches.get();
     }
 
     @Override
@@ -85,7 +123,7 @@ public final class RemoteJwks implements VerificationKeySource {
             return Optional.of(key);
         }
         long now = System.nanoTime();
-        if (now - lastUnknownKidRefresh < Duration.ofSeconds(UNKNOWN_KID_REFRESH_SECONDS).toNanos()) {
+        if (now - lastUnknownKidRefresh < unknownKidIntervalNanos) {
             return Optional.empty();
         }
         lastUnknownKidRefresh = now;
@@ -108,11 +146,13 @@ public final class RemoteJwks implements VerificationKeySource {
             return true; // another thread is fetching; its result will do
         }
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(jwksUri).timeout(Duration.ofSeconds(5))
+            fetches.incrementAndGet();
+            URI uri = jwksUri != null ? jwksUri : (jwksUri = discoverJwksUri());
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                     .header("Accept", "application/jwk-set+json, application/json").GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200 || response.body().length > MAX_JWKS_BYTES) {
-                LOG.atWarn().addKeyValue("status", response.statusCode()).addKeyValue("jwks", jwksUri.toString())
+                LOG.atWarn().addKeyValue("status", response.statusCode()).addKeyValue("jwks", uri.toString())
                         .log("JWKS fetch refused or oversized; keeping the previous keys");
                 retryLater();
                 return false;
@@ -121,8 +161,9 @@ public final class RemoteJwks implements VerificationKeySource {
             snapshot = new Snapshot(Map.copyOf(keys), System.nanoTime(),
                     maxAge(response.headers().firstValue("Cache-Control").orElse("")));
             return true;
-        } catch (IOException | ParseException e) {
-            LOG.atWarn().addKeyValue("jwks", jwksUri.toString()).addKeyValue("error", e.toString())
+        } catch (IOException | ParseException | IllegalArgumentException e) {
+            LOG.atWarn().addKeyValue("jwks", String.valueOf(jwksUri != null ? jwksUri : discoveryUri))
+                    .addKeyValue("error", e.toString())
                     .log("JWKS fetch failed; keeping the previous keys");
             retryLater();
             return false;
@@ -132,6 +173,28 @@ public final class RemoteJwks implements VerificationKeySource {
         } finally {
             fetchLock.unlock();
         }
+    }
+
+    private URI discoverJwksUri() throws IOException, InterruptedException, ParseException {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(discoveryUri).timeout(Duration.ofSeconds(5))
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200 || response.body().length > MAX_JWKS_BYTES) {
+            throw new IOException("discovery document refused (HTTP " + response.statusCode() + ") or oversized");
+        }
+        Map<String, Object> metadata = com.nimbusds.jose.util.JSONObjectUtils.parse(
+                new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        if (!discoveryIssuer.equals(metadata.get("issuer"))) {
+            // OIDC Discovery §4.3: a document naming another issuer is not this issuer's.
+            throw new IOException("discovery issuer does not match the configured issuer");
+        }
+        if (!(metadata.get("jwks_uri") instanceof String jwks)) {
+            throw new IOException("discovery document has no jwks_uri");
+        }
+        URI uri = URI.create(jwks);
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+            throw new IOException("jwks_uri is not http(s)");
+        }
+        return uri;
     }
 
     /** Keeps the keys, and tries again after the shortest max-age rather than on every lookup. */

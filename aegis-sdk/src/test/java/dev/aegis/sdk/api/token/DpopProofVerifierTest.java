@@ -74,6 +74,15 @@ class DpopProofVerifierTest {
     }
 
     @Test
+    void aTokenVerifiedElsewhereIsCheckedAgainstItsThumbprint() throws Exception {
+        String jkt = holder.computeThumbprint().toString();
+        assertTrue(verifier.verify(validProof(), "GET", TARGET, ACCESS_TOKEN, jkt).valid());
+        assertRefused("cnf.jkt", verifier.verify(validProof(), "GET", TARGET, ACCESS_TOKEN,
+                generate().computeThumbprint().toString()));
+        assertRefused("cnf.jkt", verifier.verify(validProof(), "GET", TARGET, ACCESS_TOKEN, (String) null));
+    }
+
+    @Test
     void dpopProofReplayIsRefused() throws Exception {
         String proof = validProof();
         assertTrue(verifier.verify(proof, "GET", TARGET, ACCESS_TOKEN, boundTo(holder)).valid());

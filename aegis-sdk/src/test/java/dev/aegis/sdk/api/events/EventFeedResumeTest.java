@@ -1,4 +1,4 @@
-package dev.aegis.gateway.internal;
+package dev.aegis.sdk.api.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The edge gateway's revocation client against an HTTP server speaking the control plane's SSE framing
+ * The event feed (the edge gateway's revocation client, and every service's) against an HTTP server speaking the control plane's SSE framing
  * ({@code id:}, {@code event:}, {@code data: {"seq","topic","subject","attributes"}}): events reach the
  * listener, and a dropped stream resumes with {@code Last-Event-ID}.
  */
-class SseRevocationFeedTest {
+class EventFeedResumeTest {
 
     @Test
     void revocationsArriveAndADroppedStreamResumesFromTheLastEventId() throws Exception {
@@ -51,8 +51,8 @@ class SseRevocationFeedTest {
         server.start();
         List<String> received = new CopyOnWriteArrayList<>();
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events/v1/stream");
-        try (SseRevocationFeed feed = new SseRevocationFeed(url, HttpClient.newHttpClient(), "cp-credential",
-                (topic, subject, attributes) -> received.add(topic + " " + subject + " " + attributes.get("exp")))) {
+        try (EventFeed feed = EventFeed.start(HttpClient.newHttpClient(), url, List.of("token.revoked", "apikey.revoked"),
+                () -> "cp-credential", e -> received.add(e.topic() + " " + e.subject() + " " + e.attributes().get("exp")))) {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (received.size() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
