@@ -21,6 +21,17 @@ request = function()
   return wrk.format(nil, nil, nil, body)
 end
 
+-- Fixed offered rate (RATE requests/s over CONNS connections, both set by bench/authz-http.sh): each connection
+-- pauses a random 0.5-1.5 x its mean interval before every request, so the total is RATE on average. At a rate
+-- below saturation the latencies are the server's, not the queueing of a closed loop on two shared cores.
+local rate = tonumber(os.getenv("RATE") or "0")
+if rate > 0 then
+  local interval = 1000 * tonumber(os.getenv("CONNS")) / rate
+  delay = function()
+    return math.floor(interval * (0.5 + math.random()))
+  end
+end
+
 -- One summary line the lead can paste: requests/s and the tail (wrk's --latency table stops at p99).
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6

@@ -4,7 +4,7 @@
 # once per connection count, after a warm-up; prints requests/s, p50, p99, p99.9, and the server's allocation and
 # CPU time per request (load-independent: compare those on a shared machine).
 #   bench/authz-http.sh                                  # after ./mvnw -pl bench -am package -DskipTests
-#   CONNECTIONS="2 16" DURATION=30s WARMUP=10s CACHE=0 bench/authz-http.sh
+#   CONNECTIONS="2 16" RATES="1000 2000" RATE_CONNECTIONS=16 DURATION=30s WARMUP=10s CACHE=0 bench/authz-http.sh
 #   SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=authz.jfr,settings=profile" bench/authz-http.sh
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +51,12 @@ for C in ${CONNECTIONS:-2 16}; do
     printf "authz-http c=%s: server allocation %.1f KB/request (request threads %.1f, audit writer %.1f, H2 background writer %.1f)\n", c, d[1] / 1024, d[3] / 1024, d[5] / 1024, d[7] / 1024
     printf "authz-http c=%s: server CPU %.0f us/request (request threads %.0f, audit writer %.0f, H2 background writer %.0f)\n", c, d[2] / 1000, d[4] / 1000, d[6] / 1000, d[8] / 1000
   }'
+done
+# Latency at a fixed offered rate (closed-loop latency on two cores shared with wrk is mostly queueing).
+for R in ${RATES:-2000}; do
+  C=${RATE_CONNECTIONS:-16}
+  echo "== fixed rate $R requests/s over $C connections: RATE=$R wrk -t2 -c$C -d${DURATION:-30s} --latency -s bench/authz-check.lua"
+  RATE=$R CONNS=$C wrk -t2 -c"$C" -d"${DURATION:-30s}" --latency -s "$ROOT/bench/authz-check.lua" "$URL" | tail -1
 done
 exec 3>&-
 wait "$PID"
