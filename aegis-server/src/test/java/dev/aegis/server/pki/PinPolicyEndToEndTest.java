@@ -12,11 +12,7 @@ import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +42,7 @@ class PinPolicyEndToEndTest {
                         .routing(r -> r.get("/", (req, res) -> res.send("ok"))).build().start();
                 try {
                     URI target = URI.create("https://127.0.0.1:" + service.port() + "/");
-                    assertEquals(200, call(api, target));
+                    assertEquals(200, RotationUnderTrafficTest.call(api, target));
                     JsonNode ca = aegis.adminGet("/admin/v1/ca").path("generations").get(0);
                     String root = ca.path("rootSpkiSha256").asText();
                     String intermediate = ca.path("intermediateSpkiSha256").asText();
@@ -55,13 +51,13 @@ class PinPolicyEndToEndTest {
                     aegis.adminPost("/admin/v1/pins", "{\"scope\":\"spiffe://test.aegis\",\"pins\":[\"" + elsewhere
                             + "\"],\"backupPins\":[\"" + elsewhereBackup + "\"],\"ttl\":\"1d\"}");
                     api.refreshTrustNow();
-                    assertEquals(-1, call(api, target));
+                    assertEquals(-1, RotationUnderTrafficTest.call(api, target));
                     assertEquals(PeerCheck.Reason.PIN_MISMATCH, ((PeerCheck.Refused) seen.getLast()).reason());
                     JsonNode v2 = aegis.adminPost("/admin/v1/pins", "{\"scope\":\"spiffe://test.aegis\",\"pins\":[\"" + root
                             + "\"],\"backupPins\":[\"" + intermediate + "\"],\"ttl\":\"1d\"}");
                     assertEquals(2, v2.path("version").asLong());
                     api.refreshTrustNow();
-                    assertEquals(200, call(api, target));
+                    assertEquals(200, RotationUnderTrafficTest.call(api, target));
                     assertTrue(seen.getLast() instanceof PeerCheck.Accepted);
                 } finally {
                     service.stop();
@@ -70,13 +66,4 @@ class PinPolicyEndToEndTest {
         }
     }
 
-    private static int call(WorkloadIdentity client, URI target) {
-        RotationUnderTrafficTest.emptySessionCache(client.sslContext().getClientSessionContext());
-        try (HttpClient http = HttpClient.newBuilder().sslContext(client.sslContext()).build()) {
-            return http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

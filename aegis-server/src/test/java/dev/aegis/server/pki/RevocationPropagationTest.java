@@ -12,9 +12,6 @@ import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,13 +46,13 @@ class RevocationPropagationTest {
                         .routing(r -> r.get("/", (req, res) -> res.send("ok"))).build().start();
                 try {
                     URI target = URI.create("https://127.0.0.1:" + service.port() + "/");
-                    assertEquals(200, call(api, target));
+                    assertEquals(200, RotationUnderTrafficTest.call(api, target));
                     String serial = api.svid().serial();
                     long start = System.nanoTime();
                     aegis.adminPost("/admin/v1/workloads/revoke", "{\"serial\":\"" + serial + "\"}");
                     long refusedAfter = -1;
                     while (System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
-                        if (call(api, target) < 0) {
+                        if (RotationUnderTrafficTest.call(api, target) < 0) {
                             refusedAfter = (System.nanoTime() - start) / 1_000_000;
                             break;
                         }
@@ -73,14 +70,4 @@ class RevocationPropagationTest {
         }
     }
 
-    /** @return the HTTP status, or -1 when the handshake was refused */
-    private static int call(WorkloadIdentity client, URI target) {
-        RotationUnderTrafficTest.emptySessionCache(client.sslContext().getClientSessionContext());
-        try (HttpClient http = HttpClient.newBuilder().sslContext(client.sslContext()).build()) {
-            return http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

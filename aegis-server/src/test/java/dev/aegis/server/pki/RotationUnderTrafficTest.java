@@ -133,6 +133,17 @@ class RotationUnderTrafficTest {
         }
     }
 
+    /** One request over a fresh handshake (the session cache emptied): the HTTP status, or -1 when refused. */
+    static int call(WorkloadIdentity client, URI target) {
+        emptySessionCache(client.sslContext().getClientSessionContext());
+        try (HttpClient http = HttpClient.newBuilder().sslContext(client.sslContext()).build()) {
+            return http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     static void emptySessionCache(SSLSessionContext sessions) {
         Enumeration<byte[]> ids = sessions.getIds();
         while (ids.hasMoreElements()) {
